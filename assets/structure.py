@@ -1,0 +1,162 @@
+"""Table Schema constraints and keys, checked in bulk with DuckDB; error types follow frictionless."""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+
+from assets.ingest import ROW
+from publish.declarations import Declaration
+from publish.report import Problem
+
+LIMIT = 1000  # rows fetched per check; the count beyond that is still exact
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _lit(value) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _fetch(con, sql: str):
+    """(row, value) pairs for the first LIMIT violations and the exact count of all of them."""
+    total = con.execute(f"SELECT count(*) FROM ({sql})").fetchone()[0]
+    rows = con.execute(f"{sql} ORDER BY 1 LIMIT {LIMIT}").fetchall() if total else []
+    return rows, total
+
+
+class Checker:
+    """Runs each declared constraint as one SQL query over the whole table."""
+
+    def __init__(self, table: pa.Table, declaration: Declaration, references: dict[str, pa.Table],
+                 failed_cells: set[tuple[int, str]]):
+        self.declaration = declaration
+        self.failed = failed_cells
+        self.present = set(table.column_names)
+        self.con = duckdb.connect()
+        self.con.register("data", table)
+        self.references = references
+        for name, ref in references.items():
+            self.con.register(f"ref_{name}", ref)
+        self.problems: list[Problem] = []
+        self.overflow: list[tuple[Problem, int]] = []
+
+    def _emit(self, rows, total, make, key):
+        made = None
+        for row, value in rows:
+            if (row, key[1]) in self.failed:
+                continue  # a cell that did not parse is reported once, as a type error
+            made = make(row, value)
+            self.problems.append(made)
+        if made is not None and total > len(rows):
+            self.overflow.append((made, total - len(rows)))
+
+    def constraints(self, skip: set[str]) -> None:
+        for spec in self.declaration.fields:
+            name = spec["name"]
+            if name in skip:
+                continue
+            col = _q(name)
+            for constraint, expected in (spec.get("constraints") or {}).items():
+                cond = self._condition(col, spec, constraint, expected)
+                if cond is None:
+                    continue
+                rows, total = _fetch(self.con, f"SELECT {ROW}, CAST({col} AS VARCHAR) FROM data WHERE {cond}")
+
+                def make(row, value, constraint=constraint, expected=expected, name=name):
+                    return Problem(type="constraint-error", row=row, field=name, value=value,
+                                   note=f'constraint "{constraint}" is "{expected}"',
+                                   note_id=_constraint_note_id(constraint, expected))
+                self._emit(rows, total, make, ("constraint-error", name, constraint))
+            if (spec.get("constraints") or {}).get("unique"):
+                self._duplicates([name], "unique-error")
+
+    def _condition(self, col, spec, constraint, expected):
+        is_text = spec.get("type", "string") == "string"
+        if constraint == "required" and expected:
+            return f"{col} IS NULL"
+        if constraint == "enum":
+            return f"{col} IS NOT NULL AND {col} NOT IN ({', '.join(_lit(v) for v in expected)})"
+        if constraint == "pattern" and is_text:
+            return f"{col} IS NOT NULL AND NOT regexp_full_match({col}, {_lit(expected)})"
+        if constraint in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+            op = {"minimum": "<", "maximum": ">", "exclusiveMinimum": "<=", "exclusiveMaximum": ">="}[constraint]
+            bound = _lit(expected) if spec.get("type") == "date" else expected
+            return f"{col} IS NOT NULL AND {col} {op} {bound}"
+        if constraint in ("minLength", "maxLength") and is_text:
+            op = "<" if constraint == "minLength" else ">"
+            return f"{col} IS NOT NULL AND length({col}) {op} {int(expected)}"
+        return None
+
+    def _duplicates(self, fields: list[str], error_type: str) -> None:
+        cols = ", ".join(_q(f) for f in fields)
+        not_null = " AND ".join(f"{_q(f)} IS NOT NULL" for f in fields)
+        sql = (f"SELECT {ROW}, concat_ws(', ', {cols}) FROM (SELECT {ROW}, {cols}, "
+               f"row_number() OVER (PARTITION BY {cols} ORDER BY {ROW}) AS n FROM data WHERE {not_null}) WHERE n > 1")
+        rows, total = _fetch(self.con, sql)
+        label = ", ".join(fields)
+
+        def make(row, value):
+            return Problem(type=error_type, row=row, field=label if len(fields) > 1 else fields[0], value=value,
+                           note=f'the same as a row above in field(s) "{label}"',
+                           note_id=f"Nilai ({label}) sama dengan baris sebelumnya; setiap baris harus unik.")
+        self._emit(rows, total, make, (error_type, label))
+
+    def primary_key(self) -> None:
+        key = self.declaration.primary_key
+        if key and all(k in self.present for k in key):
+            self._duplicates(key, "primary-key")
+
+    def foreign_keys(self) -> None:
+        for fk in self.declaration.foreign_keys:
+            fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
+            ref = fk["reference"]
+            ref_fields = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
+            target = ref.get("resource") or ""
+            source = "data" if target in ("", self.declaration.id) else f"ref_{target}"
+            label = ", ".join(fields)
+            if source != "data" and target not in self.references:
+                self.problems.append(Problem(
+                    type="foreign-key", field=label,
+                    note=f"dataset '{target}' has no published release to check {label} against; publish it first",
+                    note_id=f"Dataset '{target}' belum punya rilis terbit untuk memeriksa {label}; terbitkan dulu dataset itu."))
+                continue
+            pairs = " AND ".join(f"r.{_q(rf)} = d.{_q(f)}" for f, rf in zip(fields, ref_fields))
+            not_null = " AND ".join(f"d.{_q(f)} IS NOT NULL" for f in fields)
+            cols = ", ".join(f"d.{_q(f)}" for f in fields)
+            sql = (f"SELECT d.{ROW}, concat_ws(', ', {cols}) FROM data d WHERE {not_null} AND NOT EXISTS "
+                   f"(SELECT 1 FROM {source} r WHERE {pairs})")
+            rows, total = _fetch(self.con, sql)
+            where = f"dataset '{target}'" if source != "data" else "this file"
+
+            def make(row, value, label=label, where=where, target=target):
+                return Problem(type="foreign-key", row=row, field=label, value=value,
+                               note=f"{label} '{value}' is not found in {where}",
+                               note_id=f"{label} '{value}' tidak ditemukan di "
+                                       + (f"dataset '{target}'" if where != "this file" else "berkas ini"))
+            self._emit(rows, total, make, ("foreign-key", label))
+
+
+def _constraint_note_id(constraint: str, expected) -> str:
+    texts = {
+        "required": "Sel ini wajib diisi.",
+        "enum": f"Nilai harus salah satu dari: {', '.join(map(str, expected)) if isinstance(expected, list) else expected}.",
+        "pattern": f"Nilai tidak sesuai pola {expected}.",
+        "minimum": f"Nilai tidak boleh kurang dari {expected}.",
+        "maximum": f"Nilai tidak boleh lebih dari {expected}.",
+        "minLength": f"Panjang teks minimal {expected}.",
+        "maxLength": f"Panjang teks maksimal {expected}.",
+    }
+    return texts.get(constraint, f"Batasan {constraint} = {expected} tidak terpenuhi.")
+
+
+def check_structure(table: pa.Table, declaration: Declaration, references: dict[str, pa.Table],
+                    failed_cells: set[tuple[int, str]], missing_fields: set[str]) -> tuple[list[Problem], list[tuple[Problem, int]]]:
+    """All constraint, unique, primary-key and foreign-key problems, plus counts beyond the fetched rows."""
+    checker = Checker(table, declaration, references, failed_cells)
+    checker.constraints(skip=missing_fields)
+    checker.primary_key()
+    checker.foreign_keys()
+    return checker.problems, checker.overflow

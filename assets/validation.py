@@ -1,0 +1,75 @@
+"""Validate one file against its declaration: readable, structurally sound, private, business-rule clean."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+
+from assets.expectations import run_suite
+from assets.ingest import ROW, ingest_sheet
+from assets.privacy import check_privacy
+from assets.reading import UnusableFile, read_sheet
+from assets.structure import check_structure
+from publish.declarations import Declaration
+from publish.files import sha256_bytes
+from publish.releases import release_table
+from publish.report import ERROR, Problem, Report
+from publish.workspace import Workspace
+
+
+@dataclass
+class Checked:
+    """The clean table (None when the file could not be read) and its report."""
+
+    table: pa.Table | None
+    report: Report
+    rules: list[dict]
+
+
+def reference_tables(workspace: Workspace, declaration: Declaration) -> dict[str, pa.Table]:
+    """Latest releases of the datasets this one's foreign keys point into."""
+    out = {}
+    for name in declaration.depends_on:
+        table = release_table(workspace, name)
+        if table is not None:
+            out[name] = table
+    return out
+
+
+def check_bytes(data: bytes, filename: str, declaration: Declaration,
+                references: dict[str, pa.Table], business_rules: bool = True) -> Checked:
+    """Every check on one file's bytes; problems are data in the report, never exceptions."""
+    report = Report(dataset=declaration.id, source=Path(filename).name, sha256=sha256_bytes(data))
+    try:
+        sheet = read_sheet(data, filename, declaration.source)
+        ingested = ingest_sheet(sheet, declaration)
+    except UnusableFile as exc:
+        report.unusable = True
+        report.add(Problem(type="source-error", note=exc.message_en, note_id=exc.message_id))
+        return Checked(None, report, [])
+    table = ingested.table
+    report.rows = table.num_rows
+    report.extend(ingested.problems)
+    failed = {(p.row, p.field) for p in ingested.problems if p.field and p.row is not None}
+    missing = {p.field for p in ingested.problems if p.type == "missing-label"}
+    if any(p.type == "missing-label" and p.severity == ERROR for p in ingested.problems):
+        return Checked(table, report, [])  # without its required columns nothing else means much
+    problems, overflow = check_structure(table, declaration, references, failed, missing)
+    report.extend(problems)
+    for example, n in overflow:
+        report.add_uncounted(example, n)
+    report.extend(check_privacy(table, declaration))
+    rules: list[dict] = []
+    if business_rules and table.num_rows:
+        found, overflow, rules = run_suite(table, declaration)
+        report.extend(found)
+        for example, n in overflow:
+            report.add_uncounted(example, n)
+    return Checked(table, report, rules)
+
+
+def clean_table(checked: Checked) -> pa.Table:
+    """The checked table without the bookkeeping row-number column."""
+    return checked.table.drop_columns([ROW])

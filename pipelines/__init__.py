@@ -1,0 +1,1 @@
+"""Terbuka's Dagster definitions, resources, sensors, schedules and the `terbuka` command line."""

@@ -1,0 +1,284 @@
+"""The `terbuka` command line: one Click group; user errors become sentences, never tracebacks."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from publish.workspace import resolve_workspace
+
+
+class UserError(click.ClickException):
+    exit_code = 2
+
+
+def workspace_option(fn):
+    @click.option("--workspace", "workspace_dir", type=click.Path(file_okay=False), default=None,
+                  help="Workspace folder (default: $TERBUKA_WORKSPACE or the repository root).")
+    @functools.wraps(fn)
+    def wrapper(*args, workspace_dir=None, **kwargs):
+        from publish.declarations import DeclarationError
+
+        try:
+            return fn(*args, workspace=resolve_workspace(workspace_dir), **kwargs)
+        except DeclarationError as exc:
+            raise UserError(str(exc)) from None
+    return wrapper
+
+
+@click.group()
+@click.version_option(package_name="terbuka")
+def cli():
+    """Terbuka: publish regional government data as validated, versioned open data.
+
+    \b
+    Example:
+        terbuka demo            # run the whole pipeline on the bundled sample
+    """
+
+
+@cli.command()
+@workspace_option
+def datasets(workspace):
+    """List the declared datasets and their latest published version.
+
+    \b
+    Example:
+        terbuka datasets --workspace ./my-region
+    """
+    from publish.declarations import load_all
+    from publish.releases import latest_release
+
+    for d in load_all(workspace):
+        latest = latest_release(workspace, d.id)
+        click.echo(f"{d.id:<12} {latest['version'] if latest else '-':<8} {d.title['id']}")
+
+
+def _print_report(report, limit: int = 20) -> None:
+    status = "VALID" if report.valid else ("UNUSABLE" if report.unusable else "INVALID")
+    click.echo(f"{report.dataset}: {report.source} — {status}: {report.rows} rows, "
+               f"{report.errors} errors, {report.warnings} warnings")
+    for group in report.groups()[:limit]:
+        first = group["examples"][0] if group["examples"] else {}
+        where = f" row {first.get('row')}" if first.get("row") else ""
+        field = f" column {group['field']}" if group["field"] else ""
+        value = f" value {first.get('value')!r}" if first.get("value") is not None else ""
+        click.echo(f"  [{group['severity']}] {group['type']} x{group['count']}:{where}{field}{value} — {group['note']}")
+
+
+@cli.command()
+@click.argument("dataset")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the machine-readable report.")
+@workspace_option
+def validate(workspace, dataset, file, as_json):
+    """Check FILE against DATASET's declaration without publishing anything.
+
+    Exit codes: 0 valid (warnings allowed), 1 invalid, 2 unusable input or usage error.
+
+    \b
+    Example:
+        terbuka validate apbd inbox/apbd/APBD_2024_MURNI.xlsx --json
+    """
+    from assets.validation import check_bytes, reference_tables
+    from publish.declarations import get_declaration
+
+    declaration = get_declaration(workspace, dataset)
+    path = Path(file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"cannot read {file}: {exc.strerror or exc}") from None
+    checked = check_bytes(data, path.name, declaration, reference_tables(workspace, declaration))
+    report = checked.report
+    if as_json:
+        doc = report.to_dict()
+        doc["rules"] = checked.rules
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=2, default=str))
+    else:
+        _print_report(report)
+    sys.exit(0 if report.valid else (2 if report.unusable else 1))
+
+
+@cli.command()
+@click.argument("dataset")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--no-site", is_flag=True, help="Do not rebuild the portal afterwards.")
+@workspace_option
+def publish(workspace, dataset, file, no_site):
+    """Ingest, validate and release FILE as the next version of DATASET, then rebuild the portal.
+
+    Prints the new version, or says the content is unchanged; exit 1 when the file is rejected.
+
+    \b
+    Example:
+        terbuka publish peraturan exports/jdih.json
+    """
+    from assets.stages import process_bytes
+
+    path = Path(file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"cannot read {file}: {exc.strerror or exc}") from None
+    outcome = process_bytes(workspace, dataset, data, path.name)
+    click.echo(outcome.message)
+    if not outcome.accepted:
+        sys.exit(2 if outcome.report.get("unusable") else 1)
+    if not no_site and not outcome.release.unchanged:
+        _build_site(workspace)
+
+
+def _build_site(workspace):
+    from publish.portal import build_site
+
+    written = build_site(workspace)
+    click.echo(f"portal: {len(written)} files written in {workspace.site}")
+
+
+@cli.command()
+@workspace_option
+def run(workspace):
+    """Run the Dagster graph headless for every file waiting in inbox/, then rebuild the portal.
+
+    \b
+    Example:
+        terbuka run --workspace ./my-region
+    """
+    from pipelines.headless import run_pending
+
+    failures = run_pending(workspace, echo=click.echo)
+    sys.exit(1 if failures else 0)
+
+
+@cli.command("build-site")
+@workspace_option
+def build_site_cmd(workspace):
+    """Render the static portal in site/ from the published releases.
+
+    \b
+    Example:
+        terbuka build-site
+    """
+    _build_site(workspace)
+
+
+@cli.command()
+@workspace_option
+def verify(workspace):
+    """Re-hash every published file against its manifest; exit 1 on any missing, changed or extra file.
+
+    \b
+    Example:
+        terbuka verify
+    """
+    from publish.verify import verify_site
+
+    result = verify_site(workspace)
+    for kind in ("missing", "changed", "extra", "broken"):
+        for item in getattr(result, kind):
+            click.echo(f"{kind}: {item}")
+    click.echo(f"{result.checked} files checked: {'OK' if result.ok else 'PROBLEMS FOUND'}")
+    sys.exit(0 if result.ok else 1)
+
+
+@cli.command()
+@click.argument("dataset")
+@click.argument("version")
+@click.option("--reason", required=True, help="Why the version is withdrawn (shown on its page).")
+@workspace_option
+def withdraw(workspace, dataset, version, reason):
+    """Withdraw VERSION of DATASET: its page becomes a tombstone with the reason; files and URL stay.
+
+    \b
+    Example:
+        terbuka withdraw apbd 1.1.0 --reason "Realisasi Dinas Kesehatan salah ketik"
+    """
+    from publish.releases import withdraw as do_withdraw
+
+    try:
+        entry = do_withdraw(workspace, dataset, version, reason)
+    except FileNotFoundError as exc:
+        raise UserError(str(exc)) from None
+    click.echo(f"{dataset} {version} withdrawn on {entry['date']}")
+    _build_site(workspace)
+
+
+@cli.command()
+@click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1.")
+@workspace_option
+def serve(workspace, port):
+    """Serve site/ on http://127.0.0.1:PORT/ for a look before deploying.
+
+    \b
+    Example:
+        terbuka serve --port 8000
+    """
+    import http.server
+
+    if not (workspace.site / "index.html").is_file():
+        raise UserError(f"{workspace.site} has no portal yet; run `terbuka demo` or `terbuka build-site` first")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(workspace.site))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
+        click.echo(f"Serving {workspace.site} on http://127.0.0.1:{port}/ (Ctrl+C to stop)")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+
+
+@cli.command()
+@workspace_option
+def demo(workspace):
+    """Generate the bundled sample into inbox/, run the whole pipeline, and leave a portal in site/.
+
+    \b
+    Example:
+        terbuka demo
+    """
+    from pipelines.headless import run_pending
+    from pipelines.sample import generate_sample
+
+    workspace.ensure()
+    written = generate_sample(workspace.inbox)
+    click.echo(f"sample: {len(written)} files in {workspace.inbox}")
+    failures = run_pending(workspace, echo=click.echo)
+    click.echo(f"\nPortal ready: {workspace.site / 'index.html'}\nServe it with: make serve  "
+               f"(or: terbuka serve --workspace {workspace.root})")
+    sys.exit(1 if failures else 0)
+
+
+@cli.command()
+@click.option("--port", default=3000, show_default=True, help="Port on 127.0.0.1.")
+@workspace_option
+def dev(workspace, port):
+    """Open the Dagster UI on http://127.0.0.1:PORT/ for this workspace.
+
+    \b
+    Example:
+        terbuka dev --port 3000
+    """
+    workspace.ensure()
+    env = dict(os.environ, DAGSTER_HOME=str(workspace.dagster_home), TERBUKA_WORKSPACE=str(workspace.root))
+    args = ["dagster", "dev", "-h", "127.0.0.1", "-p", str(port), "-m", "pipelines.definitions"]
+    os.execvpe(args[0], args, env)
+
+
+def main():
+    try:
+        cli(prog_name="terbuka")
+    except Exception as exc:  # a bug, not a user error: one sentence, the traceback only on request
+        if os.environ.get("TERBUKA_DEBUG"):
+            raise
+        click.echo(f"terbuka: internal error: {exc.__class__.__name__}: {exc} "
+                   "(run again with TERBUKA_DEBUG=1 for the traceback)", err=True)
+        sys.exit(3)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+"""Execute the same Dagster graph without the UI: one run per waiting file, then the portal."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from pipelines.definitions import build_definitions
+from pipelines.sensors import raw_op_name
+from publish.workspace import Workspace
+
+
+def instance_for(workspace: Workspace) -> dg.DagsterInstance:
+    """The workspace's own Dagster instance (SQLite under state/dagster), shared with `terbuka dev`."""
+    workspace.ensure()
+    return dg.DagsterInstance.from_config(str(workspace.dagster_home))
+
+
+def run_file(workspace: Workspace, dataset: str, rel_path: str, defs: dg.Definitions | None = None,
+             instance: dg.DagsterInstance | None = None, with_portal: bool = False):
+    """Materialize raw -> clean -> release for one file in inbox/; returns the execution result."""
+    defs = defs or build_definitions(workspace)
+    job = defs.resolve_job_def(f"{dataset}_job")
+    selection = [f"{dataset}/raw", f"{dataset}/clean", f"{dataset}/release"] + (["portal"] if with_portal else [])
+    return job.execute_in_process(
+        run_config={"ops": {raw_op_name(dataset): {"config": {"file": rel_path}}}},
+        instance=instance or instance_for(workspace), raise_on_error=False,
+        asset_selection=[dg.AssetKey.from_user_string(s) for s in selection],
+        tags={"terbuka/dataset": dataset, "terbuka/file": rel_path})
+
+
+def run_portal(workspace: Workspace, defs: dg.Definitions | None = None, instance=None):
+    defs = defs or build_definitions(workspace)
+    return defs.resolve_job_def("portal_job").execute_in_process(
+        instance=instance or instance_for(workspace), raise_on_error=False)
+
+
+def run_pending(workspace: Workspace, echo=print) -> list[str]:
+    """Every settled file waiting in inbox/, in dependency order; returns the names that were rejected."""
+    from assets import stages
+
+    defs = build_definitions(workspace)
+    instance = instance_for(workspace)
+    order = {d: i for i, d in enumerate(stages.dataset_order(workspace))}
+    ledger = stages.read_ledger(workspace)
+    pending = []
+    for dropped in stages.scan_inbox(workspace, settle=False):
+        dataset = dropped.dataset or stages.guess_dataset(workspace, dropped.path.read_bytes(), dropped.path.name)
+        if dataset is None:
+            echo(f"skipped {dropped.path.name}: no declared dataset matches it; put it in inbox/<dataset>/")
+            continue
+        if dropped.sha256 in ledger:
+            dropped.dataset = dataset
+            stages.file_away(workspace, dropped, accepted=True)
+            echo(f"{dataset}: {dropped.path.name} already processed (same SHA-256); filed away")
+            continue
+        pending.append((order.get(dataset, 99), dropped.path.name, dataset, dropped))
+    failures = []
+    for _, name, dataset, dropped in sorted(pending, key=lambda p: p[:2]):
+        rel = str(dropped.path.relative_to(workspace.inbox))
+        result = run_file(workspace, dataset, rel, defs=defs, instance=instance)
+        entry = stages.read_ledger(workspace).get(dropped.sha256)
+        if result.success and entry and entry["accepted"]:
+            echo(f"{dataset}: {name} -> version {entry['version']} (run {result.run_id[:8]})")
+        else:
+            failures.append(name)
+            where = f"; report: {entry['quarantine']}/report.html" if entry and entry.get("quarantine") else ""
+            echo(f"{dataset}: {name} REJECTED (run {result.run_id[:8]}){where}")
+    portal = run_portal(workspace, defs=defs, instance=instance)
+    echo(f"portal: {'rebuilt' if portal.success else 'FAILED'} (run {portal.run_id[:8]})")
+    if not portal.success:
+        failures.append("portal")
+    return failures

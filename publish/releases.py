@@ -1,0 +1,303 @@
+"""Immutable, versioned releases under site/datasets/<dataset>/<version>/, staged and moved in one rename."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from publish import writers
+from publish.declarations import Declaration
+from publish.diff import changes_csv, diff_tables, totals
+from publish.files import fsync_dir, point_symlink, publish_lock, sha256_bytes, sha256_file, write_json_atomic
+from publish.workspace import REPO_ROOT, Workspace
+
+MANIFEST = "SHA256SUMS"
+RELEASE = "release.json"
+INDEX = "releases.json"
+WITHDRAWN = "withdrawn.json"
+LATEST = "latest"
+RENDERED = {"index.html"}  # the version's page is rendered by the portal (a tombstone after withdrawal)
+
+
+@dataclass
+class ReleaseResult:
+    dataset: str
+    version: str
+    unchanged: bool
+    change: str
+    path: Path
+
+
+def dataset_dir(workspace: Workspace, dataset: str) -> Path:
+    return workspace.site / "datasets" / dataset
+
+
+def parse_version(text: str) -> tuple[int, int, int]:
+    major, minor, patch = (int(p) for p in text.split("."))
+    return major, minor, patch
+
+
+def is_version(name: str) -> bool:
+    parts = name.split(".")
+    return len(parts) == 3 and all(p.isdigit() for p in parts)
+
+
+def next_version(previous: str | None, change: str) -> str:
+    if previous is None:
+        return "1.0.0"
+    major, minor, patch = parse_version(previous)
+    if change == "major":
+        return f"{major + 1}.0.0"
+    if change == "minor":
+        return f"{major}.{minor + 1}.0"
+    return f"{major}.{minor}.{patch + 1}"
+
+
+def withdrawals(workspace: Workspace, dataset: str) -> dict:
+    path = dataset_dir(workspace, dataset) / WITHDRAWN
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def list_releases(workspace: Workspace, dataset: str) -> list[dict]:
+    """Every release, oldest first, read from the immutable release.json files (the source of truth)."""
+    root = dataset_dir(workspace, dataset)
+    if not root.is_dir():
+        return []
+    gone = withdrawals(workspace, dataset)
+    out = []
+    for child in root.iterdir():
+        if child.is_dir() and not child.is_symlink() and is_version(child.name) and (child / RELEASE).is_file():
+            entry = json.loads((child / RELEASE).read_text())
+            entry["withdrawn"] = gone.get(child.name)
+            out.append(entry)
+    return sorted(out, key=lambda e: parse_version(e["version"]))
+
+
+def latest_release(workspace: Workspace, dataset: str) -> dict | None:
+    live = [r for r in list_releases(workspace, dataset) if not r.get("withdrawn")]
+    return live[-1] if live else None
+
+
+def release_table(workspace: Workspace, dataset: str, version: str | None = None) -> pa.Table | None:
+    """The full data of a release (the latest live one by default)."""
+    if version is None:
+        entry = latest_release(workspace, dataset)
+        if entry is None:
+            return None
+        version = entry["version"]
+    return pq.read_table(dataset_dir(workspace, dataset) / version / "data.parquet")
+
+
+def refresh_index(workspace: Workspace, dataset: str) -> None:
+    """Rebuild releases.json and the `latest` link from the version folders (also repairs after a crash)."""
+    root = dataset_dir(workspace, dataset)
+    releases = list_releases(workspace, dataset)
+    live = [r for r in releases if not r.get("withdrawn")]
+    index = {"dataset": dataset, "latest": live[-1]["version"] if live else None, "releases": releases}
+    write_json_atomic(root / INDEX, index)
+    link = root / LATEST
+    if live:
+        if not (link.is_symlink() and os.readlink(link) == live[-1]["version"]):
+            point_symlink(link, live[-1]["version"])
+    elif link.is_symlink():
+        link.unlink()
+
+
+def recover(workspace: Workspace, dataset: str) -> None:
+    """Clear what a killed publish left behind: half-built staging folders never became a version."""
+    root = dataset_dir(workspace, dataset)
+    if root.is_dir():
+        for child in root.iterdir():
+            if child.name.startswith(".staging-"):
+                shutil.rmtree(child, ignore_errors=True)
+            elif child.name.startswith(".") and child.name.endswith(".tmp"):
+                child.unlink(missing_ok=True)
+        refresh_index(workspace, dataset)
+
+
+def merge_slice(previous: pa.Table | None, incoming: pa.Table, replaces: list[str]) -> pa.Table:
+    """The dataset after a file arrives: the file replaces the slice it covers (e.g. one year and stage)."""
+    if previous is None or not replaces:
+        return incoming
+    con = duckdb.connect()
+    con.register("prev", previous)
+    con.register("inc", incoming)
+    cond = " AND ".join(f'p."{c}" IS NOT DISTINCT FROM i."{c}"' for c in replaces)
+    kept = con.execute(f"SELECT p.* FROM prev p WHERE NOT EXISTS (SELECT 1 FROM inc i WHERE {cond})").arrow()
+    if hasattr(kept, "read_all"):
+        kept = kept.read_all()
+    return pa.concat_tables([kept.cast(incoming.schema), incoming])
+
+
+def code_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        text = version("terbuka")
+    except PackageNotFoundError:
+        text = "0+unknown"
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=REPO_ROOT, capture_output=True,
+                                text=True, timeout=5).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit = ""
+    return f"{text}+g{commit}" if commit else text
+
+
+def _metadata_hash(declaration: Declaration) -> str:
+    descriptor = {k: v for k, v in declaration.descriptor.items() if k != "resources"}
+    resource = {k: v for k, v in declaration.resource.items() if k != "schema"}
+    fields = [{k: v for k, v in f.items() if k not in ("name", "type")} for f in declaration.fields]
+    return sha256_bytes(json.dumps([descriptor, resource, fields], sort_keys=True, ensure_ascii=False).encode())
+
+
+def classify(previous: dict | None, content: str, schema: str, metadata: str) -> str | None:
+    """major: schema changed; minor: data changed; patch: only metadata; None: nothing changed."""
+    if previous is None:
+        return "initial"
+    if previous["schema_fingerprint"] != schema:
+        return "major"
+    if previous["content_sha256"] != content:
+        return "minor"
+    if previous["metadata_sha256"] != metadata:
+        return "patch"
+    return None
+
+
+def _write_data(stage: Path, table: pa.Table, declaration: Declaration) -> tuple[list[dict], list[dict]]:
+    writers.write_parquet(table, stage / "data.parquet")  # data.csv is already written: it is hashed first
+    title = declaration.resource.get("title", declaration.id)
+    resources = [writers.resource_entry(declaration, declaration.id, stage / "data.csv", table.num_rows, title)]
+    files = [writers.file_entry(stage / "data.parquet", "parquet", "application/vnd.apache.parquet")]
+    if declaration.partition:
+        years = sorted(y for y in set(table.column(declaration.partition).to_pylist()) if y is not None)
+        for year in years:
+            part = table.filter(pa.compute.equal(table.column(declaration.partition), year))
+            csv_path, pq_path = stage / f"data-{year}.csv", stage / f"data-{year}.parquet"
+            writers.write_csv(part, csv_path)
+            writers.write_parquet(part, pq_path)
+            resources.append(writers.resource_entry(declaration, f"{declaration.id}-{year}", csv_path,
+                                                    part.num_rows, f"{title} {year}"))
+            files.append(writers.file_entry(pq_path, "parquet", "application/vnd.apache.parquet"))
+    return resources, files
+
+
+def write_manifest(folder: Path) -> None:
+    lines = [f"{sha256_file(p)}  {p.name}\n" for p in sorted(folder.iterdir())
+             if p.is_file() and p.name != MANIFEST and p.name not in RENDERED]
+    (folder / MANIFEST).write_text("".join(lines))
+
+
+def sort_table(table: pa.Table, declaration: Declaration) -> pa.Table:
+    key = [k for k in declaration.primary_key if k in table.column_names]
+    return table.sort_by([(k, "ascending") for k in key]) if key else table
+
+
+def write_release(workspace: Workspace, declaration: Declaration, incoming: pa.Table, report: dict,
+                  source: dict, base_url: str, run_id: str | None = None,
+                  now: dt.datetime | None = None) -> ReleaseResult:
+    """Publish `incoming` (one file's clean rows) as the next version, or report it unchanged."""
+    root = dataset_dir(workspace, declaration.id)
+    root.mkdir(parents=True, exist_ok=True)
+    with publish_lock(workspace.state / "locks" / f"{declaration.id}.lock"):
+        recover(workspace, declaration.id)
+        previous = latest_release(workspace, declaration.id)
+        old = release_table(workspace, declaration.id) if previous else None
+        replaces = declaration.source.get("replaces", [])
+        incoming = writers.conform(incoming, declaration)
+        if old is not None and old.schema.equals(incoming.schema, check_metadata=False):
+            table = merge_slice(old, incoming, replaces)
+        else:
+            table = incoming
+        table = sort_table(table, declaration)
+        stage = root / f".staging-{uuid.uuid4().hex}"
+        stage.mkdir()
+        try:
+            writers.write_csv(table, stage / "data.csv")
+            content = sha256_file(stage / "data.csv")
+            metadata = _metadata_hash(declaration)
+            change = classify(previous, content, declaration.schema_fingerprint, metadata)
+            if change is None:
+                return ReleaseResult(declaration.id, previous["version"], True, "unchanged",
+                                     root / previous["version"])
+            version = next_version(previous and previous["version"], change)
+            when = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).replace(microsecond=0)
+            created = when.isoformat().replace("+00:00", "Z")
+            resources, files = _write_data(stage, table, declaration)
+            changes = diff_tables(old if change != "major" else None, table, declaration)
+            changes.update({"from": previous and previous["version"], "to": version,
+                            "totals": totals(old, table, declaration)})
+            (stage / "changes.json").write_text(writers.dumps(changes))
+            (stage / "changes.csv").write_text(changes_csv(changes), newline="")
+            (stage / "validation.json").write_text(writers.dumps(report))
+            slices = _slices(previous, table, incoming, replaces, source, root)
+            provenance = {"dataset": declaration.id, "version": version, "released": created,
+                          "source": source, "slices": slices, "code_version": code_version(),
+                          "dagster_run_id": run_id, "previous": previous and previous["version"]}
+            (stage / "provenance.json").write_text(writers.dumps(provenance))
+            descriptor = writers.datapackage(declaration, version, created, resources, files, base_url)
+            (stage / "datapackage.json").write_text(writers.dumps(descriptor))
+            entry = {"dataset": declaration.id, "version": version, "released": created, "change": change,
+                     "previous": previous and previous["version"], "rows": table.num_rows,
+                     "content_sha256": content, "metadata_sha256": metadata,
+                     "schema_fingerprint": declaration.schema_fingerprint,
+                     "source": {k: source.get(k) for k in ("name", "sha256")},
+                     "validation": {k: report.get(k) for k in ("errors", "warnings")},
+                     "diff": {k: changes[k] for k in ("added", "removed", "changed")}}
+            (stage / RELEASE).write_text(writers.dumps(entry))
+            write_manifest(stage)
+            for path in stage.iterdir():
+                with open(path, "rb") as fh:
+                    os.fsync(fh.fileno())
+            fsync_dir(stage)
+            os.rename(stage, root / version)  # the one step that makes the version exist
+            fsync_dir(root)
+        finally:
+            if stage.exists():
+                shutil.rmtree(stage, ignore_errors=True)
+        refresh_index(workspace, declaration.id)
+        return ReleaseResult(declaration.id, version, False, change, root / version)
+
+
+def _slices(previous, table, incoming, replaces, source, root) -> list[dict]:
+    """Which source file each slice of the dataset came from: the provenance chain to the input hash."""
+    mine = {"name": source.get("name"), "sha256": source.get("sha256")}
+    if not replaces:
+        return [{"slice": {}, "source": mine}]
+    def keys(t):
+        return sorted({tuple(r[c] for c in replaces) for r in t.select(replaces).to_pylist()}, key=str)
+    new_keys = set(keys(incoming))
+    earlier = {}
+    if previous:
+        prov = json.loads((root / previous["version"] / "provenance.json").read_text())
+        earlier = {tuple(s["slice"].get(c) for c in replaces): s["source"] for s in prov.get("slices", [])}
+    out = []
+    for k in keys(table):
+        origin = mine if k in new_keys else earlier.get(k, {"name": None, "sha256": None})
+        out.append({"slice": dict(zip(replaces, k)), "source": origin})
+    return out
+
+
+def withdraw(workspace: Workspace, dataset: str, version: str, reason: str,
+             now: dt.datetime | None = None) -> dict:
+    """Mark a version withdrawn: its files stay, its page becomes a tombstone, `latest` moves back."""
+    root = dataset_dir(workspace, dataset)
+    if not (root / version / RELEASE).is_file():
+        raise FileNotFoundError(f"{dataset} has no version {version}")
+    with publish_lock(workspace.state / "locks" / f"{dataset}.lock"):
+        gone = withdrawals(workspace, dataset)
+        when = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).replace(microsecond=0)
+        gone[version] = {"reason": reason, "date": when.isoformat().replace("+00:00", "Z")}
+        write_json_atomic(root / WITHDRAWN, gone)
+        refresh_index(workspace, dataset)
+        return gone[version]

@@ -1,0 +1,29 @@
+"""Shared fixtures: temporary workspaces built from the repository's declarations."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+
+def shared_path(*parts: str) -> Path:
+    """A file under ../shared, or a skip with the reason when this clone has none."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"../shared/{'/'.join(parts)} is not present beside this clone")
+    return path
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    """A fresh workspace with the repository's declarations and portal config."""
+    from publish.workspace import Workspace
+
+    shutil.copytree(ROOT / "schemas", tmp_path / "schemas")
+    shutil.copy(ROOT / "terbuka.json", tmp_path / "terbuka.json")
+    return Workspace(tmp_path).ensure()
