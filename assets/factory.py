@@ -1,7 +1,5 @@
 """Dagster assets built from declarations: <dataset>/raw -> <dataset>/clean -> <dataset>/release, and portal."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import dagster as dg
@@ -173,8 +171,10 @@ def build_portal_asset(all_ids: list[str]):
               description="The static portal in site/: pages, downloads, DCAT, CKAN API, feeds, sitemap.")
     def portal(context: dg.AssetExecutionContext, terbuka: TerbukaResource):
         from publish.portal import build_site
+        from publish.releases import recover_all
 
         ws = terbuka.workspace()
+        recover_all(ws)
         written = build_site(ws)
         return dg.MaterializeResult(metadata={"files_written": len(written),
                                               "index": dg.MetadataValue.path(str(ws.site / "index.html"))})

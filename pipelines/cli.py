@@ -136,7 +136,9 @@ def publish(workspace, dataset, file, no_site):
 
 def _build_site(workspace):
     from publish.portal import build_site
+    from publish.releases import recover_all
 
+    recover_all(workspace)
     written = build_site(workspace)
     click.echo(f"portal: {len(written)} files written in {workspace.site}")
 
@@ -180,7 +182,7 @@ def verify(workspace):
     from publish.verify import verify_site
 
     result = verify_site(workspace)
-    for kind in ("missing", "changed", "extra", "broken"):
+    for kind in ("missing", "changed", "extra", "broken", "stale"):
         for item in getattr(result, kind):
             click.echo(f"{kind}: {item}")
     click.echo(f"{result.checked} files checked: {'OK' if result.ok else 'PROBLEMS FOUND'}")

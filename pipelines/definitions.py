@@ -25,12 +25,13 @@ def build_definitions(workspace: Workspace | None = None) -> dg.Definitions:
     jobs = [dg.define_asset_job(dataset_job_name(d), selection=dg.AssetSelection.groups(d) | dg.AssetSelection.assets(portal),
                                 description=f"Process one dropped file for {d}: raw, clean (checks), release, portal.")
             for d in ids]
+    dataset_jobs = list(jobs)
     jobs.append(dg.define_asset_job("portal_job", selection=dg.AssetSelection.assets(portal),
                                     description="Rebuild the static portal from the published releases."))
     return dg.Definitions(
         assets=[*assets, portal],
         jobs=jobs,
-        sensors=[build_inbox_sensor(ids)],
+        sensors=[build_inbox_sensor(dataset_jobs)],
         schedules=build_schedules(),
         resources={"terbuka": TerbukaResource(workspace_dir=str(ws.root))},
     )

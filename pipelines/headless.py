@@ -9,6 +9,9 @@ from pipelines.sensors import raw_op_name
 from publish.workspace import Workspace
 
 
+QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}  # the CLI prints its own summary
+
+
 def instance_for(workspace: Workspace) -> dg.DagsterInstance:
     """The workspace's own Dagster instance (SQLite under state/dagster), shared with `terbuka dev`."""
     workspace.ensure()
@@ -22,7 +25,7 @@ def run_file(workspace: Workspace, dataset: str, rel_path: str, defs: dg.Definit
     job = defs.resolve_job_def(f"{dataset}_job")
     selection = [f"{dataset}/raw", f"{dataset}/clean", f"{dataset}/release"] + (["portal"] if with_portal else [])
     return job.execute_in_process(
-        run_config={"ops": {raw_op_name(dataset): {"config": {"file": rel_path}}}},
+        run_config={"ops": {raw_op_name(dataset): {"config": {"file": rel_path}}}, **QUIET},
         instance=instance or instance_for(workspace), raise_on_error=False,
         asset_selection=[dg.AssetKey.from_user_string(s) for s in selection],
         tags={"terbuka/dataset": dataset, "terbuka/file": rel_path})
@@ -31,7 +34,7 @@ def run_file(workspace: Workspace, dataset: str, rel_path: str, defs: dg.Definit
 def run_portal(workspace: Workspace, defs: dg.Definitions | None = None, instance=None):
     defs = defs or build_definitions(workspace)
     return defs.resolve_job_def("portal_job").execute_in_process(
-        instance=instance or instance_for(workspace), raise_on_error=False)
+        run_config=QUIET, instance=instance or instance_for(workspace), raise_on_error=False)
 
 
 def run_pending(workspace: Workspace, echo=print) -> list[str]:

@@ -1,6 +1,5 @@
 """The inbox sensor: a settled new file in inbox/ (or inbox/<dataset>/) starts one run for its dataset."""
 
-from __future__ import annotations
 
 import json
 
@@ -13,10 +12,10 @@ def raw_op_name(dataset: str) -> str:
     return f"{dataset}__raw"
 
 
-def build_inbox_sensor(dataset_ids: list[str]) -> dg.SensorDefinition:
+def build_inbox_sensor(jobs: list) -> dg.SensorDefinition:
     @dg.sensor(name="inbox_sensor", minimum_interval_seconds=15, default_status=dg.DefaultSensorStatus.RUNNING,
                description="Watches inbox/: each new file (by SHA-256) starts one run of its dataset's job.",
-               jobs=[f"{d}_job" for d in dataset_ids] or None)
+               jobs=jobs or None)
     def inbox_sensor(context: dg.SensorEvaluationContext, terbuka: TerbukaResource):
         from assets import stages
 

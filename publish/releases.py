@@ -133,9 +133,7 @@ def merge_slice(previous: pa.Table | None, incoming: pa.Table, replaces: list[st
     con.register("prev", previous)
     con.register("inc", incoming)
     cond = " AND ".join(f'p."{c}" IS NOT DISTINCT FROM i."{c}"' for c in replaces)
-    kept = con.execute(f"SELECT p.* FROM prev p WHERE NOT EXISTS (SELECT 1 FROM inc i WHERE {cond})").arrow()
-    if hasattr(kept, "read_all"):
-        kept = kept.read_all()
+    kept = con.sql(f"SELECT p.* FROM prev p WHERE NOT EXISTS (SELECT 1 FROM inc i WHERE {cond})").to_arrow_table()
     return pa.concat_tables([kept.cast(incoming.schema), incoming])
 
 
@@ -301,3 +299,12 @@ def withdraw(workspace: Workspace, dataset: str, version: str, reason: str,
         write_json_atomic(root / WITHDRAWN, gone)
         refresh_index(workspace, dataset)
         return gone[version]
+
+
+def recover_all(workspace: Workspace) -> None:
+    """Repair every dataset's index and `latest` after an interrupted publish (run before each build)."""
+    root = workspace.site / "datasets"
+    if root.is_dir():
+        for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+            with publish_lock(workspace.state / "locks" / f"{folder.name}.lock"):
+                recover(workspace, folder.name)

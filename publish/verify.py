@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from publish.declarations import dataset_ids
 from publish.files import sha256_file
-from publish.releases import LATEST, MANIFEST, RENDERED, dataset_dir, is_version, latest_release
+from publish.releases import LATEST, MANIFEST, RENDERED, dataset_dir, is_version, latest_release, withdrawals
 from publish.workspace import Workspace
 
 
@@ -18,6 +18,7 @@ class Verification:
     changed: list[str] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)
     broken: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)  # latest still on an older live version: consistent, repaired by the next publish
 
     @property
     def ok(self) -> bool:
@@ -56,6 +57,11 @@ def verify_site(workspace: Workspace) -> Verification:
         live = latest_release(workspace, dataset)
         link = folder / LATEST
         if live:
-            if not link.is_symlink() or os.readlink(link) != live["version"] or not link.resolve().is_dir():
+            target = os.readlink(link) if link.is_symlink() else None
+            gone = withdrawals(workspace, dataset)
+            if target is None or not is_version(target) or not (folder / target / MANIFEST).is_file() or target in gone:
                 result.broken.append(f"datasets/{dataset}/{LATEST}")
+            elif target != live["version"]:
+                # A publish killed between moving its version into place and swapping the link.
+                result.stale.append(f"datasets/{dataset}/{LATEST} -> {target} (newest is {live['version']})")
     return result

@@ -1,0 +1,167 @@
+"""The budget explorer: anggaran vs realisasi by SKPD, urusan and type of spending, one page per year and stage.
+
+Stages (murni, pergeseran, perubahan) are separate snapshots of the same budget: every figure here is
+computed within one (year, stage) and no number ever adds two stages together."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from publish.portal import data
+from publish.portal.context import Site
+from publish.portal.render import Page
+
+DATASET = "apbd"
+DEFAULT_ORDER = ["murni", "pergeseran", "perubahan"]
+NAMES = {k: v for k, v in json.loads((Path(__file__).parent / "rekening.json").read_text(encoding="utf-8")).items()
+         if not k.startswith("_")}
+CHART_ROWS = 15  # bars drawn per chart; the table below always lists every row
+BREAKDOWNS = {
+    # key: (SQL for the group code, SQL for its label or None, WHERE on top of leaf spending lines)
+    "skpd": ("kode_skpd", "any_value(nama_skpd)"),
+    "urusan": ("coalesce(kode_urusan, '-')", "any_value(nama_urusan)"),
+    "kelompok": (r"regexp_extract(kode_rekening, '^\d\.\d')", None),
+    "jenis": (r"regexp_extract(kode_rekening, '^\d\.\d\.\d{2}')", None),
+}
+
+
+@dataclass
+class Stage:
+    """One (year, stage) snapshot and its totals by account level."""
+
+    year: int
+    stage: str
+    akun: dict = field(default_factory=dict)  # '4', '5', '6.1', '6.2' -> {planned, realised}
+    basis: list = field(default_factory=list)  # [{id, lines, planned}] regulations cited by dasar_hukum
+
+    @property
+    def route(self) -> str:
+        return f"anggaran/{self.year}/{self.stage}/"
+
+
+class Budget:
+    """Aggregates of the latest live apbd release, computed with DuckDB on its Parquet file."""
+
+    def __init__(self, site: Site):
+        self.site = site
+        self.path = site.parquet(DATASET)
+        info = site.dataset(DATASET)
+        spec = info.descriptor.get("terbuka:totals", {}) if info else {}
+        self.leaf = spec.get("where") or "TRUE"
+        self.order = spec.get("stageOrder") or DEFAULT_ORDER
+
+    @property
+    def available(self) -> bool:
+        return self.path is not None
+
+    def _q(self, sql: str, params=None) -> list[dict]:
+        return data.query(self.path, sql, params)
+
+    @cached_property
+    def stages(self) -> list[Stage]:
+        """Every (year, stage) present, years descending, stages in budget order."""
+        if not self.available:
+            return []
+        rows = self._q(f"""
+            SELECT tahun, tahap,
+                   CASE WHEN kode_rekening LIKE '6%' THEN left(kode_rekening, 3) ELSE left(kode_rekening, 1) END AS akun,
+                   sum(anggaran) AS planned, sum(realisasi) AS realised, count(realisasi) AS reported
+            FROM t WHERE {self.leaf} GROUP BY ALL""")
+        found: dict[tuple, Stage] = {}
+        for r in rows:
+            st = found.setdefault((r["tahun"], r["tahap"]), Stage(r["tahun"], r["tahap"]))
+            st.akun[r["akun"]] = {"planned": int(r["planned"] or 0),
+                                  "realised": int(r["realised"]) if r["reported"] else None}
+        basis = self._q(f"""SELECT tahun, tahap, dasar_hukum AS id, count(*) AS lines, sum(anggaran) AS planned
+                            FROM t WHERE dasar_hukum IS NOT NULL AND {self.leaf} GROUP BY ALL ORDER BY id""")
+        for b in basis:
+            st = found.get((b["tahun"], b["tahap"]))
+            if st:
+                st.basis.append({"id": b["id"], "lines": b["lines"], "planned": int(b["planned"] or 0)})
+        for st in found.values():
+            for key in ("4", "5", "6.1", "6.2"):
+                st.akun.setdefault(key, {"planned": None, "realised": None})
+        rank = {s: i for i, s in enumerate(self.order)}
+        return sorted(found.values(), key=lambda s: (-s.year, rank.get(s.stage, 99), s.stage))
+
+    @property
+    def latest_year(self) -> int | None:
+        return self.stages[0].year if self.stages else None
+
+    def year_stages(self, year: int) -> list[Stage]:
+        return [s for s in self.stages if s.year == year]
+
+    @cached_property
+    def data_names(self) -> dict:
+        """Names of upper account levels when the file carries such lines."""
+        rows = self._q("SELECT kode_rekening AS code, any_value(nama_rekening) AS name FROM t "
+                       "WHERE length(kode_rekening) <= 6 GROUP BY 1")
+        return {r["code"]: r["name"] for r in rows}
+
+    def label(self, code: str) -> dict:
+        known = NAMES.get(code)
+        from_data = self.data_names.get(code)
+        if known:
+            return {"id": from_data or known["id"], "en": known["en"]}
+        return {"id": from_data or code, "en": from_data or code}
+
+    def breakdown(self, stage: Stage, key: str) -> list[dict]:
+        """Spending (akun 5) of one stage grouped by `key`, largest budget first."""
+        code_sql, label_sql = BREAKDOWNS[key]
+        rows = self._q(f"""
+            SELECT {code_sql} AS code, {label_sql or 'NULL'} AS name, sum(anggaran) AS planned,
+                   sum(realisasi) AS realised, count(realisasi) AS reported, count(*) AS lines
+            FROM t WHERE tahun = ? AND tahap = ? AND kode_rekening LIKE '5%' AND {self.leaf}
+            GROUP BY 1 ORDER BY planned DESC, code""", [stage.year, stage.stage])
+        total = sum(int(r["planned"] or 0) for r in rows)
+        out = []
+        for r in rows:
+            label = {"id": r["name"] or r["code"], "en": r["name"] or r["code"]} if label_sql else self.label(r["code"])
+            out.append({"code": r["code"], "label": label, "planned": int(r["planned"] or 0),
+                        "realised": int(r["realised"]) if r["reported"] else None, "lines": r["lines"],
+                        "share": (int(r["planned"] or 0) / total * 100) if total else None})
+        return out
+
+
+def home_figures(budget: Budget) -> dict | None:
+    """Key figures of the latest year for the home page: one row per stage."""
+    if not budget.stages:
+        return None
+    year = budget.latest_year
+    return {"year": year, "stages": budget.year_stages(year)}
+
+
+def pages(site: Site, budget: Budget) -> list[Page]:
+    if not budget.stages:
+        return [Page("anggaran/", "budget.html", "budget_title", {"st": None, "budget": budget},
+                     section="anggaran/")]
+    out = []
+    crumbs = [("budget_title", "anggaran/")]
+    for i, st in enumerate(budget.stages):
+        views = {key: budget.breakdown(st, key) for key in BREAKDOWNS}
+        values = {"st": st, "budget": budget, "views": views, "chart_rows": CHART_ROWS,
+                  "compare": budget.year_stages(st.year), "regs": _regulation_ids(site)}
+        title = {lang: f"{_title(lang)}: {st.year}, {_stage(lang, st.stage)}" for lang in ("id", "en")}
+        out.append(Page(st.route, "budget.html", title, values, crumbs=crumbs, section="anggaran/", indexed=True))
+        if i == 0:
+            out.append(Page("anggaran/", "budget.html", "budget_title", values, section="anggaran/"))
+    return out
+
+
+def _title(lang: str) -> str:
+    return "Penjelajah anggaran" if lang == "id" else "Budget explorer"
+
+
+def _stage(lang: str, stage: str) -> str:
+    from publish.portal.i18n import translator
+
+    return translator(lang)(f"stage_{stage}")
+
+
+def _regulation_ids(site: Site) -> set[str]:
+    from publish.portal.regulations import register
+
+    return {r["id"] for r in register(site)}

@@ -1,0 +1,103 @@
+"""build_site: read the workspace, render every page and catalogue in memory, write only what changed."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import time
+from pathlib import Path
+
+from publish.files import point_symlink, write_if_changed
+from publish.portal import budget as budget_pages
+from publish.portal import ckan, dcat, dcat_us, feeds, pagefind, pages, performance, regulations, sitemap
+from publish.portal.context import Site, load_site
+from publish.portal.render import Page, Renderer
+from publish.releases import INDEX, LATEST, RENDERED
+from publish.workspace import Workspace
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).parent / "static"
+
+
+def site_pages(site: Site) -> list[Page]:
+    """Every page of the portal (each is rendered in Indonesian and English)."""
+    budget = budget_pages.Budget(site)
+    out = [pages.home(site, budget_pages.home_figures(budget))]
+    out += pages.catalog(site)
+    for d in site.datasets:
+        out.append(pages.dataset(site, d))
+        out += [pages.release(site, d, rel) for rel in d.releases]
+    out += budget_pages.pages(site, budget)
+    out += regulations.pages(site, budget)
+    out += performance.pages(site)
+    out += [pages.search(site), pages.developers(site)]
+    return out
+
+
+def render_site(site: Site) -> dict[str, str | bytes]:
+    """{path under the site root: content} for every generated file."""
+    renderer = Renderer(site)
+    page_list = site_pages(site)
+    out: dict[str, str | bytes] = {}
+    for page in page_list:
+        out.update(renderer.render(page))
+    for module in (dcat, dcat_us, feeds, ckan):
+        out.update(module.files(site))
+    out.update(sitemap.files(site, [p.route for p in page_list]))
+    for asset in sorted(STATIC.iterdir()):
+        if asset.is_file():
+            out[f"assets/{asset.name}"] = asset.read_bytes()
+    return out
+
+
+def mirror_releases(site: Site, out_dir: Path) -> list[Path]:
+    """Make the release files visible under another output folder (a staging preview), linking when possible."""
+    written = []
+    source_root = site.workspace.site / "datasets"
+    for d in site.datasets:
+        src, dst = source_root / d.id, out_dir / "datasets" / d.id
+        for rel in d.releases:
+            for path in sorted(rel.folder.iterdir()):
+                if not path.is_file() or path.name in RENDERED:
+                    continue
+                target = dst / rel.version / path.name
+                if target.exists() and target.stat().st_size == path.stat().st_size:
+                    continue  # release files never change once written
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.unlink(missing_ok=True)
+                try:
+                    os.link(path, target)
+                except OSError:
+                    shutil.copy2(path, target)
+                written.append(target)
+        if (src / INDEX).is_file() and write_if_changed(dst / INDEX, (src / INDEX).read_bytes()):
+            written.append(dst / INDEX)
+        latest = d.latest
+        link = dst / LATEST
+        if latest and not (link.is_symlink() and os.readlink(link) == latest.version):
+            dst.mkdir(parents=True, exist_ok=True)
+            point_symlink(link, latest.version)
+            written.append(link)
+    return written
+
+
+def build_site(workspace: Workspace, out_dir: Path | None = None) -> list[Path]:
+    """Render the portal into out_dir (default: the workspace's site/) and return the files written.
+
+    Everything is rendered in memory and compared with what is on disk, so a rebuild with nothing changed
+    writes no file, and Pagefind re-indexes only when some HTML page changed."""
+    started = time.monotonic()
+    site = load_site(workspace)
+    out = Path(out_dir) if out_dir is not None else workspace.site
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    if out.resolve() != workspace.site.resolve():
+        written += mirror_releases(site, out)
+    for path, content in sorted(render_site(site).items()):
+        if write_if_changed(out / path, content):
+            written.append(out / path)
+    if any(p.suffix == ".html" for p in written) or not (out / pagefind.FOLDER).is_dir():
+        written += pagefind.run(out)
+    log.info("portal built in %.1f s: %d files written to %s", time.monotonic() - started, len(written), out)
+    return written

@@ -1,0 +1,36 @@
+"""Reading published Parquet for pages: bounded previews and DuckDB aggregates (memory stays flat)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+
+
+def preview(path: Path, limit: int) -> list[dict]:
+    """The first `limit` rows, read one batch at a time rather than the whole file."""
+    reader = pq.ParquetFile(path)
+    for batch in reader.iter_batches(batch_size=limit):
+        return batch.to_pylist()[:limit]
+    return []
+
+
+def query(path: Path, sql: str, params: list | None = None) -> list[dict]:
+    """Run `sql` against the Parquet file registered as table `t`; rows as dicts."""
+    con = duckdb.connect()
+    try:
+        con.execute(f"CREATE VIEW t AS SELECT * FROM read_parquet('{_quote(path)}')")
+        cursor = con.execute(sql, params or [])
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
+    finally:
+        con.close()
+
+
+def columns(path: Path) -> list[str]:
+    return list(pq.ParquetFile(path).schema_arrow.names)
+
+
+def _quote(path: Path) -> str:
+    return str(path).replace("'", "''")

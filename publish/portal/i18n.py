@@ -1,0 +1,278 @@
+"""The portal's interface text in Indonesian (default, at /) and English (under /en/)."""
+
+from __future__ import annotations
+
+LANGS = ("id", "en")
+DEFAULT = "id"
+NAMES = {"id": "Bahasa Indonesia", "en": "English"}
+
+TEXT: dict[str, tuple[str, str]] = {
+    # navigation and frame
+    "skip": ("Langsung ke isi", "Skip to content"),
+    "nav": ("Navigasi utama", "Main navigation"),
+    "home": ("Beranda", "Home"),
+    "catalog": ("Katalog", "Catalogue"),
+    "budget": ("Anggaran", "Budget"),
+    "regulations": ("Peraturan", "Regulations"),
+    "performance": ("Kinerja", "Performance"),
+    "search": ("Cari", "Search"),
+    "developers": ("Untuk pengembang", "For developers"),
+    "breadcrumb": ("Jejak halaman", "Breadcrumb"),
+    "language": ("Bahasa", "Language"),
+    "switch_to": ("English", "Bahasa Indonesia"),
+    "sample_banner": ("DATA CONTOH — seluruh data di portal ini fiktif, dibuat untuk demonstrasi, "
+                      "dan bukan data resmi pemerintah daerah mana pun.",
+                      "SAMPLE DATA — everything on this portal is fictional, made for demonstration, "
+                      "and is not the official data of any regional government."),
+    "sample_short": ("data contoh (fiktif)", "sample (fictional) data"),
+    "footer_publisher": ("Penerbit", "Publisher"),
+    "footer_machine": ("Berkas untuk mesin", "Machine-readable files"),
+    "footer_licence": ("Kecuali disebut lain, data berlisensi", "Unless stated otherwise, data is licensed"),
+    "feed": ("Umpan Atom", "Atom feed"),
+    # topics (terbuka:topic of each declaration)
+    "topic_keuangan": ("Keuangan daerah", "Public finance"),
+    "topic_hukum": ("Hukum dan peraturan", "Law and regulation"),
+    "topic_kinerja": ("Kinerja pemerintahan", "Government performance"),
+    "topic_referensi": ("Data referensi", "Reference data"),
+    "topic_lainnya": ("Lainnya", "Other"),
+    # home
+    "whats_new": ("Terbaru", "What is new"),
+    "key_figures": ("Angka utama anggaran", "Key budget figures"),
+    "key_figures_note": ("Setiap tahap anggaran adalah potret tersendiri; tahap tidak pernah dijumlahkan.",
+                         "Each budget stage is its own snapshot; stages are never added together."),
+    "all_datasets": ("Semua dataset", "All datasets"),
+    "explore": ("Jelajahi", "Explore"),
+    "no_budget": ("Belum ada data anggaran yang diterbitkan.", "No budget data has been published yet."),
+    "no_releases": ("Belum ada versi yang diterbitkan.", "No version has been published yet."),
+    # catalog
+    "filters": ("Saring", "Filter"),
+    "topic": ("Topik", "Topic"),
+    "year": ("Tahun", "Year"),
+    "organisation": ("Organisasi", "Organisation"),
+    "format": ("Format", "Format"),
+    "all": ("Semua", "All"),
+    "datasets_found": ("{n} dataset", "{n} datasets"),
+    "filtered_by": ("Disaring menurut {what}: {value}", "Filtered by {what}: {value}"),
+    "clear_filter": ("Hapus saringan", "Clear filter"),
+    "latest_version": ("Versi terbaru", "Latest version"),
+    "updated": ("Diperbarui", "Updated"),
+    "rows": ("baris", "rows"),
+    "row_count": ("Jumlah baris", "Rows"),
+    # dataset page
+    "about_dataset": ("Tentang dataset ini", "About this dataset"),
+    "description_other": ("Deskripsi dalam bahasa Inggris", "Description in Indonesian"),
+    "downloads": ("Unduhan", "Downloads"),
+    "downloads_note": ("Berkas versi {version}. Tautan permanen: isinya tidak akan pernah berubah.",
+                       "Files of version {version}. Permanent links: their content will never change."),
+    "file": ("Berkas", "File"),
+    "size": ("Ukuran", "Size"),
+    "checksum": ("SHA-256", "SHA-256"),
+    "other_files": ("Berkas pendukung", "Supporting files"),
+    "dictionary": ("Kamus data", "Data dictionary"),
+    "field": ("Kolom", "Field"),
+    "title": ("Judul", "Title"),
+    "type": ("Tipe", "Type"),
+    "description": ("Keterangan", "Description"),
+    "required": ("Wajib", "Required"),
+    "constraints": ("Batasan", "Constraints"),
+    "yes": ("ya", "yes"),
+    "no": ("tidak", "no"),
+    "primary_key": ("Kunci utama", "Primary key"),
+    "preview": ("Pratinjau", "Preview"),
+    "preview_note": ("{shown} baris pertama dari {total}. Unduh berkas untuk data lengkap.",
+                     "First {shown} of {total} rows. Download the files for the full data."),
+    "preview_caption": ("Pratinjau baris pertama {title}", "Preview of the first rows of {title}"),
+    "history": ("Riwayat versi", "Version history"),
+    "version": ("Versi", "Version"),
+    "released": ("Diterbitkan", "Released"),
+    "change": ("Jenis perubahan", "Kind of change"),
+    "change_initial": ("terbitan pertama", "first release"),
+    "change_major": ("mayor (skema berubah)", "major (schema changed)"),
+    "change_minor": ("minor (data berubah)", "minor (data changed)"),
+    "change_patch": ("tambalan (metadata berubah)", "patch (metadata changed)"),
+    "withdrawn": ("ditarik", "withdrawn"),
+    "live": ("berlaku", "live"),
+    "status": ("Status", "Status"),
+    "diff_summary": ("+{added} ditambah, −{removed} dihapus, {changed} diubah",
+                     "+{added} added, −{removed} removed, {changed} changed"),
+    "changes": ("Perubahan", "Changes"),
+    "changes_since": ("Perubahan versi {to} terhadap {prev}", "Changes in {to} against {prev}"),
+    "changes_first": ("Versi {to} adalah terbitan pertama: {added} baris.",
+                      "Version {to} is the first release: {added} rows."),
+    "added": ("ditambah", "added"),
+    "removed": ("dihapus", "removed"),
+    "changed": ("diubah", "changed"),
+    "key": ("Kunci", "Key"),
+    "old_value": ("Nilai lama", "Old value"),
+    "new_value": ("Nilai baru", "New value"),
+    "changes_listed": ("Menampilkan {shown} dari {total} baris yang berubah; daftar lengkap ada di changes.csv.",
+                       "Showing {shown} of {total} changed rows; the full list is in changes.csv."),
+    "totals_moved": ("Total anggaran yang bergeser", "Budget totals that moved"),
+    "stage_moves": ("Pergeseran antartahap", "Movement between stages"),
+    "before": ("Sebelum", "Before"),
+    "after": ("Sesudah", "After"),
+    "delta": ("Selisih", "Difference"),
+    "group": ("Kelompok", "Group"),
+    "validation": ("Hasil validasi", "Validation"),
+    "validation_ok": ("Lolos validasi: {errors} galat, {warnings} peringatan.",
+                      "Passed validation: {errors} errors, {warnings} warnings."),
+    "validation_warn": ("Lolos validasi dengan {warnings} peringatan.", "Passed validation with {warnings} warnings."),
+    "severity": ("Tingkat", "Severity"),
+    "check": ("Pemeriksaan", "Check"),
+    "count": ("Jumlah", "Count"),
+    "note": ("Catatan", "Note"),
+    "rules": ("Aturan yang diperiksa", "Rules checked"),
+    "licence": ("Lisensi", "Licence"),
+    "citation": ("Sitasi", "Citation"),
+    "citation_note": ("Kutip versi yang Anda gunakan; tautannya permanen.",
+                      "Cite the version you used; its link is permanent."),
+    "version_word": ("versi", "version"),
+    "provenance": ("Asal-usul", "Provenance"),
+    "source_file": ("Berkas sumber", "Source file"),
+    "source_org": ("Sumber", "Source"),
+    "slices": ("Irisan data dan sumbernya", "Slices of the data and their sources"),
+    "slice": ("Irisan", "Slice"),
+    "code_version": ("Versi kode", "Code version"),
+    "run_id": ("ID proses Dagster", "Dagster run id"),
+    "keywords": ("Kata kunci", "Keywords"),
+    "publisher": ("Penerbit", "Publisher"),
+    "permanent_url": ("Tautan permanen", "Permanent link"),
+    "all_versions": ("Semua versi", "All versions"),
+    "dataset_page": ("Halaman dataset", "Dataset page"),
+    "machine_links": ("Metadata", "Metadata"),
+    "release_of": ("Versi {version} dari {title}", "Version {version} of {title}"),
+    "tombstone": ("Versi ini telah ditarik", "This version has been withdrawn"),
+    "tombstone_note": ("Ditarik pada {date}. Alasan: {reason}. Berkasnya tetap tersedia agar kutipan lama "
+                       "tetap dapat diperiksa, tetapi jangan gunakan versi ini untuk analisis baru.",
+                       "Withdrawn on {date}. Reason: {reason}. Its files stay available so that old citations "
+                       "can be checked, but do not use this version for new analysis."),
+    "use_latest": ("Gunakan versi terbaru: {version}", "Use the latest version: {version}"),
+    "newer_exists": ("Ada versi yang lebih baru: {version}.", "A newer version exists: {version}."),
+    "previous_version": ("Versi sebelumnya", "Previous version"),
+    "none": ("tidak ada", "none"),
+    # budget
+    "budget_title": ("Penjelajah anggaran", "Budget explorer"),
+    "budget_intro": ("Anggaran (rencana) dibandingkan realisasi APBD. Setiap tahap — murni, pergeseran, "
+                     "perubahan — ditampilkan terpisah dan tidak pernah dijumlahkan.",
+                     "Budgeted (planned) against realised amounts of the regional budget. Each stage — "
+                     "original, shift, amended — is shown on its own and never added to another."),
+    "stage": ("Tahap", "Stage"),
+    "stage_murni": ("murni", "original (murni)"),
+    "stage_pergeseran": ("pergeseran", "shift (pergeseran)"),
+    "stage_perubahan": ("perubahan", "amended (perubahan)"),
+    "planned": ("Anggaran", "Budgeted"),
+    "realised": ("Realisasi", "Realised"),
+    "realisation_rate": ("Serapan", "Realisation rate"),
+    "revenue": ("Pendapatan", "Revenue"),
+    "spending": ("Belanja", "Spending"),
+    "financing": ("Pembiayaan", "Financing"),
+    "by_skpd": ("Belanja menurut perangkat daerah (SKPD)", "Spending by agency (SKPD)"),
+    "by_urusan": ("Belanja menurut urusan pemerintahan", "Spending by government affair (urusan)"),
+    "by_kelompok": ("Belanja menurut kelompok belanja", "Spending by group of spending"),
+    "by_jenis": ("Belanja menurut jenis belanja", "Spending by type of spending"),
+    "stage_compare": ("Perbandingan tahap tahun {year}", "Stages of {year} compared"),
+    "stage_compare_note": ("Setiap baris adalah satu tahap; kolom tidak dijumlahkan antarbaris.",
+                           "Each row is one stage; rows are not added together."),
+    "other_views": ("Tahun dan tahap lain", "Other years and stages"),
+    "legal_basis": ("Dasar hukum", "Legal basis"),
+    "chart_summary": ("{top} menerima anggaran terbesar, {amount} ({share} dari total {total}); "
+                      "realisasinya {realised} ({rate}).",
+                      "{top} has the largest budget, {amount} ({share} of the {total} total); "
+                      "{realised} of it was realised ({rate})."),
+    "chart_summary_nr": ("{top} menerima anggaran terbesar, {amount} ({share} dari total {total}); "
+                         "realisasi belum dilaporkan.",
+                         "{top} has the largest budget, {amount} ({share} of the {total} total); "
+                         "realisation is not reported yet."),
+    "chart_legend": ("Batang gelap: anggaran; batang terang: realisasi.",
+                     "Dark bar: budgeted; light bar: realised."),
+    "data_table": ("Tabel data", "Data table"),
+    "name": ("Nama", "Name"),
+    "code": ("Kode", "Code"),
+    "total": ("Total", "Total"),
+    "not_reported": ("belum dilaporkan", "not reported yet"),
+    "year_stage": ("{year}, tahap {stage}", "{year}, {stage} stage"),
+    # regulations
+    "reg_title": ("Register peraturan", "Regulation register"),
+    "reg_intro": ("Peraturan daerah dan peraturan kepala daerah beserta hubungan perubahan dan pencabutannya.",
+                  "Regional regulations and head-of-region regulations with their amendment and revocation links."),
+    "jenis": ("Jenis", "Type"),
+    "nomor": ("Nomor", "Number"),
+    "about": ("Tentang", "About"),
+    "enacted": ("Ditetapkan", "Enacted"),
+    "promulgated": ("Diundangkan", "Promulgated"),
+    "amends": ("Mengubah", "Amends"),
+    "amended_by": ("Diubah oleh", "Amended by"),
+    "revokes": ("Mencabut", "Revokes"),
+    "revoked_by": ("Dicabut oleh", "Revoked by"),
+    "also_amends_this": ("Peraturan yang mengubah peraturan ini", "Regulations amending this one"),
+    "document": ("Dokumen", "Document"),
+    "subject": ("Subjek", "Subject"),
+    "field_of_law": ("Bidang hukum", "Field of law"),
+    "status_berlaku": ("berlaku", "in force"),
+    "status_tidak berlaku": ("tidak berlaku", "not in force"),
+    "cited_by_budget": ("Baris anggaran yang merujuk peraturan ini", "Budget lines citing this regulation"),
+    "cited_lines": ("{n} baris APBD {year}, tahap {stage}: anggaran {amount}",
+                    "{n} budget lines of {year}, {stage} stage: {amount} budgeted"),
+    "regs_found": ("{n} peraturan", "{n} regulations"),
+    "unknown_reg": ("(tidak ada di register)", "(not in the register)"),
+    "page_n": ("Halaman {n}", "Page {n}"),
+    "pages": ("Halaman", "Pages"),
+    # performance
+    "perf_title": ("Capaian kinerja perangkat daerah", "Agency performance"),
+    "perf_intro": ("Target dibandingkan realisasi indikator kinerja setiap perangkat daerah.",
+                   "Targets against realisation of each agency's performance indicators."),
+    "indicator": ("Indikator", "Indicator"),
+    "unit": ("Satuan", "Unit"),
+    "target": ("Target", "Target"),
+    "achievement": ("Capaian", "Achievement"),
+    "indicators": ("Indikator", "Indicators"),
+    "met": ("Tercapai (≥ 100%)", "Met (≥ 100%)"),
+    "avg_achievement": ("Rata-rata capaian", "Average achievement"),
+    "perf_summary": ("{met} dari {n} indikator mencapai target; rata-rata capaian {avg}.",
+                     "{met} of {n} indicators met their target; average achievement {avg}."),
+    "perf_chart_note": ("Panjang batang menunjukkan capaian (dibatasi 150%); garis menandai 100%.",
+                        "Bar length shows achievement (capped at 150%); the line marks 100%."),
+    "no_data": ("Belum ada data.", "No data yet."),
+    # search
+    "search_title": ("Cari data", "Search the data"),
+    "search_label": ("Kata pencarian", "Search terms"),
+    "search_button": ("Cari", "Search"),
+    "search_nojs": ("Pencarian teks memerlukan JavaScript. Tanpa JavaScript, gunakan daftar dan saringan di "
+                    "katalog; semua dataset tercantum di bawah ini.",
+                    "Full-text search needs JavaScript. Without it, use the lists and filters of the "
+                    "catalogue; every dataset is listed below."),
+    "search_results": ("Hasil pencarian", "Search results"),
+    # developers
+    "dev_title": ("Data untuk mesin", "Data for machines"),
+    "dev_intro": ("Semua berkas di bawah ini statis dan dibangun ulang setiap kali ada versi baru.",
+                  "All files below are static and rebuilt whenever a new version is published."),
+}
+
+
+def translator(lang: str):
+    """t(key, **values) in `lang`, falling back to the key itself so a missing text is visible, not fatal."""
+    index = LANGS.index(lang)
+
+    def t(key: str, **values) -> str:
+        pair = TEXT.get(key)
+        text = pair[index] if pair else key
+        return text.format(**values) if values else text
+
+    return t
+
+
+def both(key: str, **values) -> dict:
+    """A text in every language, as a {lang: text} mapping (for labels computed outside templates)."""
+    return {lang: translator(lang)(key, **values) for lang in LANGS}
+
+
+def topic_label(topic: str, lang: str) -> str:
+    key = f"topic_{topic}"
+    return translator(lang)(key) if key in TEXT else topic
+
+
+def pick(value, lang: str) -> str:
+    """A {id, en} mapping (or a plain string) in `lang`."""
+    if isinstance(value, dict):
+        return value.get(lang) or value.get(DEFAULT) or next(iter(value.values()), "")
+    return value or ""

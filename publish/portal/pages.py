@@ -1,0 +1,96 @@
+"""The portal's core pages: home, catalogue with pre-rendered filters, dataset pages and one page per release."""
+
+from __future__ import annotations
+
+from publish.portal import data, schemaorg
+from publish.portal.context import DatasetInfo, Site
+from publish.portal.i18n import both, topic_label
+from publish.portal.render import Page, script_json
+from publish.portal.urls import slug
+
+PREVIEW_ROWS = 20
+RECENT = 8
+
+
+def home(site: Site, budget_figures: dict | None) -> Page:
+    titles = {d.id: d.declaration.title for d in site.datasets}
+    return Page("", "home.html", "home",
+                {"budget": budget_figures, "recent": site.all_releases()[:RECENT], "titles": titles,
+                 "datasets": site.datasets}, section="", indexed=False)
+
+
+def _facets(site: Site) -> list[dict]:
+    datasets = site.datasets
+
+    def option(route, label, match):
+        return {"route": route, "label": label, "count": len(match), "match": match}
+
+    topics = sorted({d.topic for d in datasets})
+    years = sorted({y for d in datasets for y in d.years}, reverse=True)
+    orgs = sorted({o for d in datasets for o in d.organisations})
+    formats = sorted({f for d in datasets for f in d.formats})
+    return [
+        {"key": "topic", "options": [option(f"katalog/topik/{slug(x)}/",
+                                            {lang: topic_label(x, lang) for lang in ("id", "en")},
+                                            [d for d in datasets if d.topic == x]) for x in topics]},
+        {"key": "year", "options": [option(f"katalog/tahun/{y}/", {"id": str(y), "en": str(y)},
+                                           [d for d in datasets if y in d.years]) for y in years]},
+        {"key": "organisation", "options": [option(f"katalog/organisasi/{slug(o)}/", {"id": o, "en": o},
+                                                   [d for d in datasets if o in d.organisations]) for o in orgs]},
+        {"key": "format", "options": [option(f"katalog/format/{f}/", {"id": f.upper(), "en": f.upper()},
+                                             [d for d in datasets if f in d.formats]) for f in formats]},
+    ]
+
+
+def catalog(site: Site) -> list[Page]:
+    facets = _facets(site)
+    out = [Page("katalog/", "catalog.html", "catalog",
+                {"facets": facets, "active": None, "matches": site.datasets}, section="katalog/")]
+    for facet in facets:
+        for opt in facet["options"]:
+            title = {lang: f"{both('catalog')[lang]}: {opt['label'][lang]}" for lang in ("id", "en")}
+            out.append(Page(opt["route"], "catalog.html", title,
+                            {"facets": facets, "active": {"key": facet["key"], "label": opt["label"]},
+                             "matches": opt["match"]}, crumbs=[("catalog", "katalog/")], section="katalog/"))
+    return out
+
+
+def _links(d: DatasetInfo) -> dict[str, str]:
+    """Preview columns that point at another page: references into the regulation register."""
+    links = {}
+    for fk in d.declaration.foreign_keys:
+        target = fk["reference"].get("resource") or d.id
+        if target == "peraturan" and fk["reference"].get("fields") == ["id"]:
+            for name in fk["fields"]:
+                links[name] = "peraturan/"
+    return links
+
+
+def dataset(site: Site, d: DatasetInfo) -> Page:
+    rel = d.latest
+    rows = data.preview(rel.folder / "data.parquet", PREVIEW_ROWS) if rel else []
+    head = ""
+    if rel:
+        head = f'<script type="application/ld+json">{script_json(schemaorg.dataset(site, d))}</script>'
+    return Page(d.route, "dataset.html", d.declaration.title,
+                {"d": d, "preview": {"rows": rows, "links": _links(d)}},
+                crumbs=[("catalog", "katalog/")], section="katalog/", indexed=True,
+                description=d.declaration.description, head=head, feed=d.route + "feed.xml")
+
+
+def release(site: Site, d: DatasetInfo, rel) -> Page:
+    title = {lang: both("release_of", version=rel.version, title=d.declaration.title[lang])[lang]
+             for lang in ("id", "en")}
+    if rel.withdrawn:
+        title = {lang: f"{title[lang]} ({both('withdrawn')[lang]})" for lang in title}
+    return Page(rel.route, "release.html", title, {"d": d, "rel": rel},
+                crumbs=[("catalog", "katalog/"), (d.declaration.title, d.route)], section="katalog/",
+                description=d.declaration.description, feed=d.route + "feed.xml")
+
+
+def search(site: Site) -> Page:
+    return Page("cari/", "search.html", "search_title", {"datasets": site.datasets}, section="cari/")
+
+
+def developers(site: Site) -> Page:
+    return Page("pengembang/", "developers.html", "dev_title", {"datasets": site.published})

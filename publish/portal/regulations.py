@@ -1,0 +1,98 @@
+"""The regulation register: filters by jenis, status and year, a page per regulation with its amendment and
+revocation links in both directions, and the budget lines (apbd.dasar_hukum) that cite it."""
+
+from __future__ import annotations
+
+from publish.portal import data
+from publish.portal.context import Site
+from publish.portal.i18n import both
+from publish.portal.render import Page
+from publish.portal.urls import slug
+
+DATASET = "peraturan"
+PER_PAGE = 50
+RELATIONS = [("mengubah", "amends"), ("diubah_oleh", "amended_by"), ("mencabut", "revokes"),
+             ("dicabut_oleh", "revoked_by")]
+# The inverse of each relation, so a link stated on one side shows on both pages.
+INVERSE = {"mengubah": "diubah_oleh", "diubah_oleh": "mengubah", "mencabut": "dicabut_oleh",
+           "dicabut_oleh": "mencabut"}
+
+
+def register(site: Site) -> list[dict]:
+    """Every regulation of the latest live release, newest first, with relations completed both ways."""
+    if "regulations" in site.cache:
+        return site.cache["regulations"]
+    path = site.parquet(DATASET)
+    rows = data.query(path, "SELECT * FROM t ORDER BY tahun DESC, tanggal_penetapan DESC NULLS LAST, id") if path else []
+    by_id = {r["id"]: r for r in rows}
+    for r in rows:
+        r["links"] = {rel: [] for rel, _ in RELATIONS}
+    for r in rows:
+        for rel, _ in RELATIONS:
+            target = r.get(rel)
+            if not target:
+                continue
+            if target not in r["links"][rel]:
+                r["links"][rel].append(target)
+            other = by_id.get(target)
+            if other is not None and r["id"] not in other["links"][INVERSE[rel]]:
+                other["links"][INVERSE[rel]].append(r["id"])
+    site.cache["regulations"] = rows
+    return rows
+
+
+def _facets(rows: list[dict]) -> list[dict]:
+    def options(key, prefix, label):
+        values = sorted({r[key] for r in rows if r.get(key) is not None}, key=lambda v: (str(v)),
+                        reverse=(key == "tahun"))
+        return [{"value": v, "route": f"peraturan/{prefix}/{slug(v)}/", "label": label(v),
+                 "count": sum(1 for r in rows if r.get(key) == v)} for v in values]
+
+    return [
+        {"key": "jenis", "field": "jenis", "options": options("jenis", "jenis", lambda v: {"id": v, "en": v})},
+        {"key": "status", "field": "status", "options": options("status", "status", lambda v: both(f"status_{v}"))},
+        {"key": "year", "field": "tahun", "options": options("tahun", "tahun", lambda v: {"id": str(v), "en": str(v)})},
+    ]
+
+
+def _citations(budget) -> dict[str, list[dict]]:
+    """Regulation id -> the (year, stage) budget snapshots whose lines cite it."""
+    cited: dict[str, list[dict]] = {}
+    for st in budget.stages:
+        for b in st.basis:
+            cited.setdefault(b["id"], []).append({"year": st.year, "stage": st.stage, "route": st.route,
+                                                  "lines": b["lines"], "planned": b["planned"]})
+    return cited
+
+
+def pages(site: Site, budget) -> list[Page]:
+    rows = register(site)
+    facets = _facets(rows)
+    known = {r["id"] for r in rows}
+    crumbs = [("reg_title", "peraturan/")]
+    common = {"facets": facets, "known": known, "relations": RELATIONS}
+    out = []
+    chunks = [rows[i:i + PER_PAGE] for i in range(0, len(rows), PER_PAGE)] or [[]]
+    routes = ["peraturan/"] + [f"peraturan/halaman/{n}/" for n in range(2, len(chunks) + 1)]
+    for n, (chunk, route) in enumerate(zip(chunks, routes), start=1):
+        title = "reg_title" if n == 1 else {lang: f"{both('reg_title')[lang]} ({both('page_n', n=n)[lang]})"
+                                            for lang in ("id", "en")}
+        out.append(Page(route, "regulations.html", title,
+                        {**common, "rows": chunk, "total": len(rows), "active": None,
+                         "pager": list(zip(range(1, len(chunks) + 1), routes)) if len(chunks) > 1 else []},
+                        crumbs=crumbs if n > 1 else [], section="peraturan/", indexed=(n == 1)))
+    for facet in facets:
+        for opt in facet["options"]:
+            match = [r for r in rows if r.get(facet["field"]) == opt["value"]]
+            title = {lang: f"{both('reg_title')[lang]}: {opt['label'][lang]}" for lang in ("id", "en")}
+            out.append(Page(opt["route"], "regulations.html", title,
+                            {**common, "rows": match, "total": len(match), "active": {"facet": facet, "opt": opt},
+                             "pager": []}, crumbs=crumbs, section="peraturan/"))
+    cited = _citations(budget)
+    for r in rows:
+        title = {"id": f"{r['jenis']} Nomor {r['nomor']} Tahun {r['tahun']}",
+                 "en": f"{r['jenis']} No. {r['nomor']} of {r['tahun']}"}
+        out.append(Page(f"peraturan/{r['id']}/", "regulation.html", title,
+                        {**common, "r": r, "cited": cited.get(r["id"], [])}, crumbs=crumbs,
+                        section="peraturan/", indexed=True, description={"id": r["judul"], "en": r["judul"]}))
+    return out

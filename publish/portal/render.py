@@ -1,0 +1,115 @@
+"""Pages as data (route, template, variables) and their rendering into both languages with Jinja2."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import jinja2
+
+from publish.portal import formatting
+from publish.portal.context import Site
+from publish.portal.i18n import DEFAULT, LANGS, NAMES, pick, topic_label, translator
+from publish.portal.urls import Links, localized, page_file, slug
+
+TEMPLATES = Path(__file__).parent / "templates"
+NAV = [("", "home"), ("katalog/", "catalog"), ("anggaran/", "budget"), ("peraturan/", "regulations"),
+       ("kinerja/", "performance"), ("cari/", "search")]
+
+
+@dataclass
+class Page:
+    """One page of the portal, rendered once per language at localized(route, lang)."""
+
+    route: str
+    template: str
+    title: dict | str
+    vars: dict = field(default_factory=dict)
+    crumbs: list = field(default_factory=list)  # [(label {id,en} or key, route)]; the page itself is implied
+    section: str = ""  # the NAV route this page belongs to
+    indexed: bool = False  # Pagefind indexes this page's <main>
+    description: dict | str = ""
+    head: str = ""  # extra, already-safe markup for <head> (JSON-LD)
+    feed: str | None = None  # the Atom feed that belongs to this page
+
+
+class Formatter:
+    """formatting.* bound to one language and the portal's time zone, for templates."""
+
+    def __init__(self, lang: str, tz: str | None):
+        self.lang, self.tz = lang, tz
+
+    def number(self, value, decimals: int = 0):
+        return formatting.number(value, self.lang, decimals)
+
+    def compact(self, value):
+        return formatting.compact(value, self.lang)
+
+    def money(self, value, exact: bool = False):
+        return formatting.money(value, self.lang, exact)
+
+    def signed_money(self, value):
+        return formatting.signed_money(value, self.lang)
+
+    def percent(self, value, decimals: int = 1):
+        return formatting.percent(value, self.lang, decimals)
+
+    def ratio(self, part, whole, decimals: int = 1):
+        return formatting.ratio(part, whole, self.lang, decimals)
+
+    def size(self, value):
+        return formatting.filesize(value, self.lang)
+
+    def date(self, value):
+        return formatting.date(value, self.lang, self.tz)
+
+    def datetime(self, value):
+        return formatting.datetime(value, self.lang, self.tz)
+
+    def cell(self, value, spec):
+        return formatting.cell(value, spec, self.lang)
+
+
+def script_json(doc) -> str:
+    """JSON safe to embed in a <script> element."""
+    text = json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=False)
+    return text.replace("</", "<\\/")
+
+
+class Renderer:
+    """Renders Page objects for every language into {site path: text}."""
+
+    def __init__(self, site: Site):
+        self.site = site
+        self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                                      trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+        self.env.filters["slug"] = slug
+        self.env.filters["tojson_script"] = script_json
+
+    @cached_property
+    def _common(self) -> dict:
+        config = self.site.config
+        return {"config": config, "sample": bool(config.get("sample")), "nav": NAV, "names": NAMES}
+
+    def render(self, page: Page) -> dict[str, str]:
+        out = {}
+        template = self.env.get_template(page.template)
+        alternates = {lang: Links(page.route, lang, self.site.base_url).url() for lang in LANGS}
+        for lang in LANGS:
+            links = Links(page.route, lang, self.site.base_url)
+            t = translator(lang)
+            other = [x for x in LANGS if x != lang][0]
+            values = {
+                **self._common, **page.vars, "page": page, "lang": lang, "other": other, "L": links, "t": t,
+                "fmt": Formatter(lang, self.site.config.get("timezone")),
+                "pick": (lambda value, _lang=lang: pick(value, _lang)),
+                "topic_label": (lambda topic, _lang=lang: topic_label(topic, _lang)),
+                "alternates": alternates, "default_lang": DEFAULT,
+                "title": pick(page.title, lang) if isinstance(page.title, dict) else t(page.title),
+                "description": pick(page.description, lang) if page.description else pick(
+                    self.site.config.get("description"), lang),
+            }
+            out[page_file(localized(page.route, lang))] = template.render(values)
+        return out

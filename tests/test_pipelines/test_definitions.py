@@ -1,0 +1,42 @@
+"""The Definitions load and the asset graph has the declared shape (a snapshot of keys, checks and wiring)."""
+
+import dagster as dg
+
+from pipelines.definitions import build_definitions
+
+EXPECTED_ASSETS = sorted(
+    [f"{d}/{stage}" for d in ("apbd", "kinerja", "peraturan", "wilayah") for stage in ("raw", "clean", "release")]
+    + ["portal"])
+
+
+def test_definitions_load_with_the_declared_graph(workspace):
+    defs = build_definitions(workspace)
+    graph = defs.resolve_asset_graph()
+    keys = sorted(k.to_user_string() for k in graph.get_all_asset_keys())
+    assert keys == EXPECTED_ASSETS
+    checks = sorted(f"{c.asset_key.to_user_string()}:{c.name}" for c in graph.asset_check_keys)
+    assert checks == sorted(f"{d}/clean:{n}" for d in ("apbd", "kinerja", "peraturan", "wilayah")
+                            for n in ("business_rules", "personal_data", "structure"))
+    parents = {k.to_user_string(): sorted(p.to_user_string() for p in graph.get(k).parent_keys)
+               for k in graph.get_all_asset_keys()}
+    assert parents["apbd/clean"] == ["apbd/raw", "peraturan/release", "wilayah/release"]
+    assert parents["kinerja/clean"] == ["apbd/release", "kinerja/raw", "wilayah/release"]
+    assert parents["apbd/release"] == ["apbd/clean"]
+    assert parents["portal"] == sorted(f"{d}/release" for d in ("apbd", "kinerja", "peraturan", "wilayah"))
+    assert {s.name for s in defs.sensors} == {"inbox_sensor"}
+    schedule = next(iter(defs.schedules))
+    assert schedule.execution_timezone == "Asia/Jakarta"
+
+
+def test_every_asset_has_a_description_and_group(workspace):
+    graph = build_definitions(workspace).resolve_asset_graph()
+    for key in graph.get_all_asset_keys():
+        node = graph.get(key)
+        assert node.description and len(node.description) > 20
+        assert node.group_name in ("apbd", "kinerja", "peraturan", "wilayah", "portal")
+
+
+def test_module_level_defs_is_a_definitions_loader():
+    from pipelines import definitions
+
+    assert isinstance(definitions.defs, (dg.Definitions,)) or callable(definitions.defs)

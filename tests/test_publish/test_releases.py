@@ -1,0 +1,115 @@
+"""Releases: identity by content, semantic versions, diffs with moved budget totals, verify, withdraw."""
+
+import json
+
+import pyarrow as pa
+import pytest
+
+from publish.declarations import get_declaration
+from publish.releases import latest_release, list_releases, withdraw, write_release
+from publish.verify import verify_site
+
+REPORT = {"errors": 0, "warnings": 0, "groups": [], "rules": []}
+
+
+def apbd_rows(stage="murni", dinkes=1_000_000, extra=False):
+    base = dict(tahun=2024, tahap=stage, kode_wilayah="32.60", nama_urusan=None, nama_program=None,
+                nama_kegiatan=None, nama_sub_kegiatan="Penyediaan", realisasi=None, dasar_hukum="perda-2023-12",
+                kode_urusan="1", kode_program="1.02.01", kode_kegiatan="1.02.01.2.01")
+    rows = [
+        dict(base, kode_skpd="1.02.0.00.0.00.01.0000", nama_skpd="Dinas Kesehatan", kode_sub_kegiatan="1.02.01.2.01.0001",
+             kode_rekening="5.1.02.01.01.0024", nama_rekening="Belanja ATK", anggaran=dinkes),
+        dict(base, kode_skpd="1.01.0.00.0.00.01.0000", nama_skpd="Dinas Pendidikan", kode_sub_kegiatan="1.02.01.2.01.0001",
+             kode_rekening="5.1.02.01.01.0024", nama_rekening="Belanja ATK", anggaran=500_000),
+    ]
+    if extra:
+        rows.append(dict(base, kode_skpd="1.01.0.00.0.00.01.0000", nama_skpd="Dinas Pendidikan",
+                         kode_sub_kegiatan="1.02.01.2.01.0001", kode_rekening="5.1.02.02.01.0026",
+                         nama_rekening="Belanja Jasa", anggaran=250_000))
+    return pa.Table.from_pylist(rows)
+
+
+def publish(ws, table, name="a.xlsx"):
+    d = get_declaration(ws, "apbd")
+    return write_release(ws, d, table, REPORT, {"name": name, "sha256": "0" * 64}, "https://example.test/")
+
+
+def test_same_content_twice_is_one_release(workspace):
+    first = publish(workspace, apbd_rows())
+    again = publish(workspace, apbd_rows(), name="renamed.xlsx")
+    assert (first.version, first.unchanged) == ("1.0.0", False)
+    assert (again.version, again.unchanged) == ("1.0.0", True)
+    assert len(list_releases(workspace, "apbd")) == 1
+
+
+def test_changed_file_is_a_minor_version_with_a_diff_and_moved_totals(workspace):
+    publish(workspace, apbd_rows())
+    second = publish(workspace, apbd_rows(dinkes=1_500_000, extra=True))
+    assert second.version == "1.1.0" and second.change == "minor"
+    changes = json.loads((second.path / "changes.json").read_text())
+    assert (changes["added"], changes["removed"], changes["changed"]) == (1, 0, 1)
+    changed = next(r for r in changes["rows"] if r["change"] == "changed")
+    assert changed["key"]["kode_skpd"] == "1.02.0.00.0.00.01.0000"
+    assert changed["cells"] == [{"field": "anggaran", "old": 1_000_000, "new": 1_500_000}]
+    skpd = {g["group"]: g for g in changes["totals"]["groups"]["skpd"]}
+    assert skpd["1.02.0.00.0.00.01.0000"]["delta"] == 500_000
+    assert skpd["1.02.0.00.0.00.01.0000"]["percent"] == 50.0
+    assert "changed,2024,murni,1.02.0.00.0.00.01.0000" in (second.path / "changes.csv").read_text()
+
+
+def test_perubahan_is_a_slice_of_its_own_compared_with_murni(workspace):
+    publish(workspace, apbd_rows("murni"))
+    result = publish(workspace, apbd_rows("perubahan", dinkes=1_200_000))
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(result.path / "data.parquet")
+    assert sorted(set(table.column("tahap").to_pylist())) == ["murni", "perubahan"]
+    assert table.num_rows == 4
+    stages = json.loads((result.path / "changes.json").read_text())["totals"]["stages"]
+    skpd = next(s for s in stages if s["group"] == "skpd" and s["from"] == "murni" and s["to"] == "perubahan")
+    moved = {r["group"]: r for r in skpd["rows"]}
+    assert moved["1.02.0.00.0.00.01.0000"]["delta"] == 200_000
+
+
+def test_release_files_match_manifest_and_withdrawal_moves_latest(workspace):
+    publish(workspace, apbd_rows())
+    publish(workspace, apbd_rows(dinkes=2_000_000))
+    assert verify_site(workspace).ok
+    assert latest_release(workspace, "apbd")["version"] == "1.1.0"
+    withdraw(workspace, "apbd", "1.1.0", "typo in Dinas Kesehatan")
+    assert latest_release(workspace, "apbd")["version"] == "1.0.0"
+    link = workspace.site / "datasets" / "apbd" / "latest"
+    assert link.resolve().name == "1.0.0"
+    assert (workspace.site / "datasets" / "apbd" / "1.1.0" / "data.csv").exists()
+    assert verify_site(workspace).ok
+    (workspace.site / "datasets" / "apbd" / "1.0.0" / "data.csv").write_text("tampered")
+    result = verify_site(workspace)
+    assert result.changed == ["datasets/apbd/1.0.0/data.csv"]
+
+
+def test_schema_change_is_a_major_version(workspace):
+    publish(workspace, apbd_rows())
+    path = workspace.schemas / "apbd" / "datapackage.json"
+    doc = json.loads(path.read_text())
+    doc["resources"][0]["schema"]["fields"][-1]["type"] = "integer"  # dasar_hukum becomes a number
+    doc["resources"][0]["schema"]["foreignKeys"] = doc["resources"][0]["schema"]["foreignKeys"][:1]
+    path.write_text(json.dumps(doc))
+    table = apbd_rows().drop_columns(["dasar_hukum"]).append_column("dasar_hukum", pa.array([1, 2]))
+    assert publish(workspace, table).version == "2.0.0"
+
+
+def test_metadata_only_change_is_a_patch(workspace):
+    publish(workspace, apbd_rows())
+    path = workspace.schemas / "apbd" / "datapackage.json"
+    doc = json.loads(path.read_text())
+    doc["description"] += " Diperbarui."
+    path.write_text(json.dumps(doc))
+    assert publish(workspace, apbd_rows()).version == "1.0.1"
+
+
+def test_published_datapackage_is_valid_for_frictionless(workspace):
+    import frictionless
+
+    result = publish(workspace, apbd_rows())
+    report = frictionless.validate(str(result.path / "datapackage.json"))
+    assert report.valid, report.flatten(["type", "note"])[:5]
