@@ -172,7 +172,7 @@ def _parse(text: str, style: str, units: bool, currency: bool, percent: bool) ->
     if isinstance(value, ValueProblem):
         return value
     value = _scaled(value, power)
-    return -value if negative else value
+    return value.copy_negate() if negative else value  # unary minus would round to 28 digits
 
 
 def _not_whole(shown) -> ValueProblem:

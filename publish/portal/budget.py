@@ -5,19 +5,16 @@ computed within one (year, stage) and no number ever adds two stages together.""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 
 from publish.portal import data
+from publish.portal.accounts import NAMES
 from publish.portal.context import Site
 from publish.portal.render import Page
 
 DATASET = "apbd"
 DEFAULT_ORDER = ["murni", "pergeseran", "perubahan"]
-NAMES = {k: v for k, v in json.loads((Path(__file__).parent / "rekening.json").read_text(encoding="utf-8")).items()
-         if not k.startswith("_")}
 CHART_ROWS = 15  # bars drawn per chart; the table below always lists every row
 BREAKDOWNS = {
     # key: (SQL for the group code, SQL for its label or None, WHERE on top of leaf spending lines)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jinja2
 
-from publish.portal import formatting
+from publish.portal import accounts, formatting
 from publish.portal.context import Site
 from publish.portal.i18n import DEFAULT, LANGS, NAMES, pick, topic_label, translator
 from publish.portal.urls import Links, localized, page_file, slug
@@ -106,6 +106,7 @@ class Renderer:
                 "fmt": Formatter(lang, self.site.config.get("timezone")),
                 "pick": (lambda value, _lang=lang: pick(value, _lang)),
                 "topic_label": (lambda topic, _lang=lang: topic_label(topic, _lang)),
+                "account_name": (lambda code, _lang=lang: accounts.name(str(code), _lang)),
                 "alternates": alternates, "default_lang": DEFAULT,
                 "title": pick(page.title, lang) if isinstance(page.title, dict) else t(page.title),
                 "description": pick(page.description, lang) if page.description else pick(

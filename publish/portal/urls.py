@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 import unicodedata
 
@@ -22,10 +23,13 @@ def page_file(route: str) -> str:
 
 
 def relative(from_route: str, target: str) -> str:
-    """A link from the page at `from_route` to a site-root path, without a leading slash."""
-    depth = page_file(from_route).count("/")
-    href = "../" * depth + target
-    return href or "./"
+    """The shortest link from the page at `from_route` to a site-root path (no leading slash); folders keep
+    their trailing slash, so the site works from any host and any folder."""
+    here = posixpath.dirname(page_file(from_route)) or "."
+    href = posixpath.relpath(target or ".", here)
+    if href == ".":
+        return "./"
+    return href + "/" if (target == "" or target.endswith("/")) else href
 
 
 def absolute(base_url: str, target: str) -> str:
