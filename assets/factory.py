@@ -19,6 +19,9 @@ CHECKS = {
                       {"personal-data", "formula-injection"}),
 }
 
+# Transient I/O (a network share, a file still being synced) gets two more tries.
+IO_RETRY = dg.RetryPolicy(max_retries=2, delay=2, backoff=dg.Backoff.EXPONENTIAL)
+
 
 class TerbukaResource(dg.ConfigurableResource):
     """The workspace every asset reads and writes (chosen once, in pipelines/definitions.py)."""
@@ -75,7 +78,7 @@ def build_dataset_assets(declaration: Declaration, all_ids: list[str]) -> list:
     raw_key, clean_key, release_key = dg.AssetKey([did, "raw"]), dg.AssetKey([did, "clean"]), dg.AssetKey([did, "release"])
     title = declaration.title["id"]
 
-    @dg.asset(key=raw_key, group_name=did, output_required=False, kinds={"file"},
+    @dg.asset(key=raw_key, group_name=did, output_required=False, kinds={"file"}, retry_policy=IO_RETRY,
               description=f"{title}: the file an officer dropped into inbox/, kept byte for byte with its SHA-256.")
     def raw(context: dg.AssetExecutionContext, config: RawConfig, terbuka: TerbukaResource):
         ws = terbuka.workspace()
@@ -166,8 +169,11 @@ def _retire(ws: Workspace, dataset: str, source: dict, accepted: bool) -> None:
 
 
 def build_portal_asset(all_ids: list[str]):
-    @dg.asset(key=dg.AssetKey(["portal"]), group_name="portal", kinds={"html"},
+    @dg.asset(key=dg.AssetKey(["portal"]), group_name="portal", kinds={"html"}, retry_policy=IO_RETRY,
               deps=[dg.AssetKey([d, "release"]) for d in all_ids],
+              check_specs=[dg.AssetCheckSpec("verify", asset=dg.AssetKey(["portal"]),
+                                             description="Every published file matches its SHA256SUMS manifest "
+                                                         "and each dataset's `latest` resolves.")],
               description="The static portal in site/: pages, downloads, DCAT, CKAN API, feeds, sitemap.")
     def portal(context: dg.AssetExecutionContext, terbuka: TerbukaResource):
         from publish.portal import build_site
@@ -176,7 +182,15 @@ def build_portal_asset(all_ids: list[str]):
         ws = terbuka.workspace()
         recover_all(ws)
         written = build_site(ws)
-        return dg.MaterializeResult(metadata={"files_written": len(written),
-                                              "index": dg.MetadataValue.path(str(ws.site / "index.html"))})
+        from publish.verify import verify_site
+
+        checked = verify_site(ws)
+        problems = checked.missing + checked.changed + checked.extra + checked.broken
+        yield dg.MaterializeResult(metadata={"files_written": len(written),
+                                             "index": dg.MetadataValue.path(str(ws.site / "index.html"))})
+        yield dg.AssetCheckResult(check_name="verify", passed=checked.ok, metadata={
+            "files_checked": checked.checked, "problems": len(problems),
+            "first_problems": dg.MetadataValue.md("\n".join(f"- {p}" for p in problems[:20]) or "none"),
+            "stale_latest": len(checked.stale)})
 
     return portal

@@ -15,8 +15,8 @@ def test_definitions_load_with_the_declared_graph(workspace):
     keys = sorted(k.to_user_string() for k in graph.get_all_asset_keys())
     assert keys == EXPECTED_ASSETS
     checks = sorted(f"{c.asset_key.to_user_string()}:{c.name}" for c in graph.asset_check_keys)
-    assert checks == sorted(f"{d}/clean:{n}" for d in ("apbd", "kinerja", "peraturan", "wilayah")
-                            for n in ("business_rules", "personal_data", "structure"))
+    assert checks == sorted([f"{d}/clean:{n}" for d in ("apbd", "kinerja", "peraturan", "wilayah")
+                             for n in ("business_rules", "personal_data", "structure")] + ["portal:verify"])
     parents = {k.to_user_string(): sorted(p.to_user_string() for p in graph.get(k).parent_keys)
                for k in graph.get_all_asset_keys()}
     assert parents["apbd/clean"] == ["apbd/raw", "peraturan/release", "wilayah/release"]
@@ -40,3 +40,17 @@ def test_module_level_defs_is_a_definitions_loader():
     from pipelines import definitions
 
     assert isinstance(definitions.defs, (dg.Definitions,)) or callable(definitions.defs)
+
+
+def test_dagster_definitions_validate_passes_on_the_code_location(workspace):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    exe = Path(sys.executable).with_name("dagster")
+    env = dict(os.environ, TERBUKA_WORKSPACE=str(workspace.root), DAGSTER_HOME=str(workspace.dagster_home))
+    result = subprocess.run([str(exe), "definitions", "validate", "-m", "pipelines.definitions"],
+                            env=env, capture_output=True, text=True, timeout=240)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Validation successful" in result.stderr + result.stdout
