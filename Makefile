@@ -28,7 +28,7 @@ serve: env
 	$(RUN) terbuka serve --port $(PORT)
 
 bench: env
-	$(RUN) python -m tests.bench
+	$(RUN) python tests/bench.py
 
 lock: | $(UV)
 	$(UV) lock

@@ -74,6 +74,9 @@ def map_header(header: list, declaration: Declaration, index: dict[str, str], he
     for pos, label in enumerate(header):
         norm = normalise_label(label)
         if norm == "":
+            problems.append(_problem("blank-label", f"Column {pos + 1} has no name; its values are not published.",
+                                     f"Kolom ke-{pos + 1} tidak bernama; nilainya tidak diterbitkan.",
+                                     row=header_row, severity=WARNING))
             continue
         name = index.get(norm)
         if name is None:

@@ -228,6 +228,7 @@ def _fast_path(array: pa.Array, out: np.ndarray, kind: str, style: str, currency
 
 
 def _as_strings(values) -> pa.Array:
+    """One Arrow string array from a list, a pandas Series or Arrow data, without copying Arrow input."""
     if isinstance(values, pa.ChunkedArray):
         return values.combine_chunks()
     return values if isinstance(values, pa.Array) else pa.array(values, type=pa.string())

@@ -107,7 +107,20 @@ class Checker:
     def primary_key(self) -> None:
         key = self.declaration.primary_key
         if key and all(k in self.present for k in key):
+            self._empty_key(key)
             self._duplicates(key, "primary-key")
+
+    def _empty_key(self, fields: list[str]) -> None:
+        """Rows whose key cells are all empty: a primary key identifies every row (as frictionless checks)."""
+        empty = " AND ".join(f"{_q(f)} IS NULL" for f in fields)
+        rows, total = _fetch(self.con, f"SELECT {ROW}, NULL FROM data WHERE {empty}")
+        label = ", ".join(fields)
+
+        def make(row, value):
+            return Problem(type="primary-key", row=row, field=label if len(fields) > 1 else fields[0],
+                           note=f'cells composing the primary key "{label}" are all empty',
+                           note_id=f"Kunci utama ({label}) kosong; setiap baris harus punya kunci.")
+        self._emit(rows, total, make, ("primary-key", label))
 
     def foreign_keys(self) -> None:
         for fk in self.declaration.foreign_keys:

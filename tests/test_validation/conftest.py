@@ -1,0 +1,95 @@
+"""Helpers for the validation tests: test-only declarations and `terbuka validate` via CliRunner."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = ROOT.parent / "shared"
+
+
+def _shared(*parts: str) -> Path:
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"../shared/{'/'.join(parts)} is not present beside this clone")
+    return path
+
+
+@pytest.fixture
+def shared():
+    """shared('data', 'real', name): a file under ../shared, or a skip with the reason."""
+    return _shared
+
+
+def write_declaration(schemas: Path, name: str, fields: list[dict], source: dict | None = None,
+                      primary_key: list[str] | None = None, expectations: list | None = None) -> Path:
+    """A minimal dataset folder: datapackage.json with one resource, optional source.json."""
+    folder = schemas / name
+    folder.mkdir(parents=True, exist_ok=True)
+    schema: dict = {"fields": fields}
+    if primary_key:
+        schema["primaryKey"] = primary_key
+    descriptor = {"name": name, "title": name, "resources": [{"name": name, "schema": schema}]}
+    (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    if source is not None:
+        (folder / "source.json").write_text(json.dumps(source, indent=2), encoding="utf-8")
+    if expectations is not None:
+        (folder / "expectations.json").write_text(json.dumps({"expectations": expectations}), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def test_workspace(tmp_path):
+    """A workspace folder holding a copy of the repository's schemas, plus room for test-only datasets."""
+    ws = tmp_path / "ws"
+    shutil.copytree(ROOT / "schemas", ws / "schemas")
+    shutil.copy(ROOT / "terbuka.json", ws / "terbuka.json")
+    return ws
+
+
+@pytest.fixture
+def declare(test_workspace):
+    """declare(name, fields, source=..., primary_key=...): add a test-only dataset to the workspace."""
+    def _declare(name, fields, source=None, primary_key=None, expectations=None):
+        return write_declaration(test_workspace / "schemas", name, fields, source, primary_key, expectations)
+    return _declare
+
+
+class Outcome:
+    def __init__(self, result):
+        self.exit_code = result.exit_code
+        self.output = result.output
+        self.exception = result.exception
+        self.report = None
+        if self.output.strip().startswith("{"):
+            self.report = json.loads(self.output)
+
+    @property
+    def problems(self) -> list[dict]:
+        return self.report["problems"] if self.report else []
+
+    def of_type(self, kind: str) -> list[dict]:
+        return [p for p in self.problems if p["type"] == kind]
+
+    def errors(self) -> list[dict]:
+        return [p for p in self.problems if p["severity"] == "error"]
+
+
+@pytest.fixture
+def validate(test_workspace):
+    """validate(dataset, path) -> Outcome of `terbuka validate DATASET FILE --workspace WS --json`."""
+    from click.testing import CliRunner
+
+    from pipelines.cli import cli
+
+    def _validate(dataset: str, path: Path) -> Outcome:
+        result = CliRunner().invoke(cli, ["validate", dataset, str(path), "--workspace", str(test_workspace), "--json"])
+        out = Outcome(result)
+        assert "Traceback" not in result.output, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+        return out
+    return _validate

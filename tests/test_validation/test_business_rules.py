@@ -1,0 +1,52 @@
+"""The declared Great Expectations suites catch what they claim, with the severity they declare."""
+
+import pyarrow as pa
+
+from assets.expectations import run_suite
+from publish.declarations import get_declaration
+
+
+def line(rek, anggaran, realisasi, tahap="murni", tahun=2024, sub="1.02.01.2.01.0001", row=2):
+    return dict(tahun=tahun, tahap=tahap, kode_wilayah="32.60", kode_skpd="1.02.0.00.0.00.01.0000",
+                nama_skpd="Dinas Kesehatan", kode_urusan="1", nama_urusan=None, kode_program="1.02.01",
+                nama_program=None, kode_kegiatan="1.02.01.2.01", nama_kegiatan=None, kode_sub_kegiatan=sub,
+                nama_sub_kegiatan=None, kode_rekening=rek, nama_rekening="x", anggaran=anggaran,
+                realisasi=realisasi, dasar_hukum="perda-2023-12", __row=row)
+
+
+def failed(workspace, dataset, rows):
+    problems, _, outcomes = run_suite(pa.Table.from_pylist(rows), get_declaration(workspace, dataset))
+    return {(p.check, p.severity, p.row) for p in problems}, {o["id"]: o["success"] for o in outcomes}
+
+
+def test_apbd_rules(workspace):
+    rows = [line("5.1.02.01.01.0024", 100, 150, row=2),          # belanja over budget: error
+            line("4.1.01.09.01.0001", 100, 120, sub="0.00.00.0.00.0000", row=3),  # revenue over target: warning
+            line("5.1.02.01.01", 500, None, row=4),               # parent row present ...
+            line("5.1.02.01.01.0025", 300, None, row=5),          # ... but children sum to 400
+            line("5.1.02.01.01.0026", 100, None, tahap="perubahan", sub="1.03.01.2.01.0001", row=6)]
+    found, outcomes = failed(workspace, "apbd", rows)
+    assert ("realisasi-belanja-tidak-melebihi-anggaran", "error", 2) in found
+    assert ("realisasi-pendapatan-melebihi-target", "warning", 3) in found
+    assert outcomes["jumlah-induk-sama-dengan-rincian"] is False
+    assert outcomes["satu-tahap"] is False and outcomes["satu-tahun"] is True
+    assert ("kode-program-sesuai-induk", "error", None) in {(c, s, None) for c, s, _ in found}
+
+
+def test_apbd_rules_pass_on_consistent_lines(workspace):
+    rows = [line("5.1.02.01.01.0024", 100, 90, row=2), line("5.1.02.01.01.0025", 300, 300, row=3),
+            line("5.1.02.01.01", 400, None, row=4)]
+    found, outcomes = failed(workspace, "apbd", rows)
+    assert found == set() and all(outcomes.values())
+
+
+def test_peraturan_revoked_needs_its_revoker(workspace):
+    import datetime as dt
+
+    base = dict(kode_wilayah="32.60", jenis="Peraturan Daerah", judul="x", mengubah=None, diubah_oleh=None,
+                mencabut=None, subjek=None, bidang_hukum=None, url_dokumen=None)
+    rows = [dict(base, id="perda-2019-1", nomor="1", tahun=2019, tanggal_penetapan=dt.date(2019, 3, 15),
+                 tanggal_pengundangan=dt.date(2019, 3, 14), status="tidak berlaku", dicabut_oleh=None, __row=2)]
+    found, _ = failed(workspace, "peraturan", rows)
+    assert ("dicabut-menyebut-pencabut", "error", 2) in found
+    assert ("pengundangan-tidak-sebelum-penetapan", "warning", 2) in found
