@@ -8,8 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from publish.portal import data
+from publish.portal import data, regulations
 from publish.portal.accounts import NAMES
+from publish.portal.i18n import both, translator
 from publish.portal.context import Site
 from publish.portal.render import Page
 
@@ -17,7 +18,7 @@ DATASET = "apbd"
 DEFAULT_ORDER = ["murni", "pergeseran", "perubahan"]
 CHART_ROWS = 15  # bars drawn per chart; the table below always lists every row
 BREAKDOWNS = {
-    # key: (SQL for the group code, SQL for its label or None, WHERE on top of leaf spending lines)
+    # key: (SQL for the group code, SQL for its name or None when the account-code names apply)
     "skpd": ("kode_skpd", "any_value(nama_skpd)"),
     "urusan": ("coalesce(kode_urusan, '-')", "any_value(nama_urusan)"),
     "kelompok": (r"regexp_extract(kode_rekening, '^\d\.\d')", None),
@@ -32,7 +33,7 @@ class Stage:
     year: int
     stage: str
     akun: dict = field(default_factory=dict)  # '4', '5', '6.1', '6.2' -> {planned, realised}
-    basis: list = field(default_factory=list)  # [{id, lines, planned}] regulations cited by dasar_hukum
+    basis: list = field(default_factory=list)  # [{id, lines, planned spending}] regulations cited by dasar_hukum
 
     @property
     def route(self) -> str:
@@ -64,7 +65,8 @@ class Budget:
             return []
         rows = self._q(f"""
             SELECT tahun, tahap,
-                   CASE WHEN kode_rekening LIKE '6%' THEN left(kode_rekening, 3) ELSE left(kode_rekening, 1) END AS akun,
+                   CASE WHEN kode_rekening LIKE '6%' THEN left(kode_rekening, 3)
+                        ELSE left(kode_rekening, 1) END AS akun,
                    sum(anggaran) AS planned, sum(realisasi) AS realised, count(realisasi) AS reported
             FROM t WHERE {self.leaf} GROUP BY ALL""")
         found: dict[tuple, Stage] = {}
@@ -72,7 +74,9 @@ class Budget:
             st = found.setdefault((r["tahun"], r["tahap"]), Stage(r["tahun"], r["tahap"]))
             st.akun[r["akun"]] = {"planned": int(r["planned"] or 0),
                                   "realised": int(r["realised"]) if r["reported"] else None}
-        basis = self._q(f"""SELECT tahun, tahap, dasar_hukum AS id, count(*) AS lines, sum(anggaran) AS planned
+        # Revenue and spending lines may cite the same regulation: count lines, but total spending only.
+        basis = self._q(f"""SELECT tahun, tahap, dasar_hukum AS id, count(*) AS lines,
+                                   sum(anggaran) FILTER (WHERE kode_rekening LIKE '5%') AS planned
                             FROM t WHERE dasar_hukum IS NOT NULL AND {self.leaf} GROUP BY ALL ORDER BY id""")
         for b in basis:
             st = found.get((b["tahun"], b["tahap"]))
@@ -105,18 +109,29 @@ class Budget:
             return {"id": from_data or known["id"], "en": known["en"]}
         return {"id": from_data or code, "en": from_data or code}
 
+    @cached_property
+    def _grouped(self) -> dict[tuple, list[dict]]:
+        """Spending (akun 5) of every stage by every breakdown: one query per breakdown, whatever the number
+        of years and stages, so a long budget history costs a few scans rather than a few per stage."""
+        out: dict[tuple, list[dict]] = {}
+        for key, (code_sql, label_sql) in BREAKDOWNS.items():
+            rows = self._q(f"""
+                SELECT tahun, tahap, {code_sql} AS code, {label_sql or 'NULL'} AS name, sum(anggaran) AS planned,
+                       sum(realisasi) AS realised, count(realisasi) AS reported, count(*) AS lines
+                FROM t WHERE kode_rekening LIKE '5%' AND {self.leaf}
+                GROUP BY 1, 2, 3 ORDER BY 1, 2, planned DESC, code""")
+            for r in rows:
+                out.setdefault((r["tahun"], r["tahap"], key), []).append(r)
+        return out
+
     def breakdown(self, stage: Stage, key: str) -> list[dict]:
         """Spending (akun 5) of one stage grouped by `key`, largest budget first."""
-        code_sql, label_sql = BREAKDOWNS[key]
-        rows = self._q(f"""
-            SELECT {code_sql} AS code, {label_sql or 'NULL'} AS name, sum(anggaran) AS planned,
-                   sum(realisasi) AS realised, count(realisasi) AS reported, count(*) AS lines
-            FROM t WHERE tahun = ? AND tahap = ? AND kode_rekening LIKE '5%' AND {self.leaf}
-            GROUP BY 1 ORDER BY planned DESC, code""", [stage.year, stage.stage])
+        rows = self._grouped.get((stage.year, stage.stage, key), [])
+        named = BREAKDOWNS[key][1] is not None
         total = sum(int(r["planned"] or 0) for r in rows)
         out = []
         for r in rows:
-            label = {"id": r["name"] or r["code"], "en": r["name"] or r["code"]} if label_sql else self.label(r["code"])
+            label = {"id": r["name"] or r["code"], "en": r["name"] or r["code"]} if named else self.label(r["code"])
             out.append({"code": r["code"], "label": label, "planned": int(r["planned"] or 0),
                         "realised": int(r["realised"]) if r["reported"] else None, "lines": r["lines"],
                         "share": (int(r["planned"] or 0) / total * 100) if total else None})
@@ -140,7 +155,7 @@ def pages(site: Site, budget: Budget) -> list[Page]:
     for i, st in enumerate(budget.stages):
         views = {key: budget.breakdown(st, key) for key in BREAKDOWNS}
         values = {"st": st, "budget": budget, "views": views, "chart_rows": CHART_ROWS,
-                  "compare": budget.year_stages(st.year), "regs": _regulation_ids(site)}
+                  "compare": budget.year_stages(st.year), "regs": _regulation_labels(site)}
         title = {lang: f"{_title(lang)}: {st.year}, {_stage(lang, st.stage)}" for lang in ("id", "en")}
         out.append(Page(st.route, "budget.html", title, values, crumbs=crumbs, section="anggaran/", indexed=True))
         if i == 0:
@@ -149,16 +164,12 @@ def pages(site: Site, budget: Budget) -> list[Page]:
 
 
 def _title(lang: str) -> str:
-    return "Penjelajah anggaran" if lang == "id" else "Budget explorer"
+    return both("budget_title")[lang]
 
 
 def _stage(lang: str, stage: str) -> str:
-    from publish.portal.i18n import translator
-
     return translator(lang)(f"stage_{stage}")
 
 
-def _regulation_ids(site: Site) -> set[str]:
-    from publish.portal.regulations import register
-
-    return {r["id"] for r in register(site)}
+def _regulation_labels(site: Site) -> dict[str, str]:
+    return {r["id"]: regulations.label(r) for r in regulations.register(site)}

@@ -18,6 +18,7 @@ from publish.workspace import Workspace
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
+MANIFEST = ".portal-files"  # what the last build generated, so the next one can remove what disappeared
 
 
 def site_pages(site: Site) -> list[Page]:
@@ -82,6 +83,25 @@ def mirror_releases(site: Site, out_dir: Path) -> list[Path]:
     return written
 
 
+def remove_stale(out: Path, current: set[str]) -> tuple[list[str], bool]:
+    """Delete pages an earlier build generated that no longer exist (a year or regulation gone from the data).
+
+    Only paths listed in the previous build's manifest are candidates, so release files are never touched."""
+    manifest = out / MANIFEST
+    previous = set(manifest.read_text(encoding="utf-8").split("\n")) - {""} if manifest.is_file() else set()
+    stale = sorted(previous - current)
+    for path in stale:
+        if path.startswith(".") or ".." in Path(path).parts:
+            continue
+        target = out / path
+        target.unlink(missing_ok=True)
+        for folder in target.parents:
+            if folder == out or not folder.is_dir() or any(folder.iterdir()):
+                break
+            folder.rmdir()
+    return stale, write_if_changed(manifest, "\n".join(sorted(current)) + "\n")
+
+
 def build_site(workspace: Workspace, out_dir: Path | None = None) -> list[Path]:
     """Render the portal into out_dir (default: the workspace's site/) and return the files written.
 
@@ -94,10 +114,17 @@ def build_site(workspace: Workspace, out_dir: Path | None = None) -> list[Path]:
     written: list[Path] = []
     if out.resolve() != workspace.site.resolve():
         written += mirror_releases(site, out)
-    for path, content in sorted(render_site(site).items()):
+    rendered = render_site(site)
+    for path, content in sorted(rendered.items()):
         if write_if_changed(out / path, content):
             written.append(out / path)
-    if any(p.suffix == ".html" for p in written) or not (out / pagefind.FOLDER).is_dir():
+    removed, manifest_written = remove_stale(out, set(rendered))
+    if removed:
+        log.info("removed %d pages that no longer exist: %s", len(removed), ", ".join(removed[:5]))
+    if manifest_written:
+        written.append(out / MANIFEST)
+    html_changed = any(p.suffix == ".html" for p in written) or any(r.endswith(".html") for r in removed)
+    if html_changed or not (out / pagefind.FOLDER).is_dir():
         written += pagefind.run(out)
     log.info("portal built in %.1f s: %d files written to %s", time.monotonic() - started, len(written), out)
     return written

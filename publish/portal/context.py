@@ -92,7 +92,8 @@ class ReleaseInfo:
             for line in manifest.read_text().splitlines():
                 digest, _, name = line.partition("  ")
                 sums[name.strip()] = digest
-        rows = {r.get("path"): (r.get("terbuka:rows"), r.get("title", "")) for r in self.datapackage.get("resources", [])}
+        rows = {r.get("path"): (r.get("terbuka:rows"), r.get("title", ""))
+                for r in self.datapackage.get("resources", [])}
         out = []
         names = sorted((p.name for p in self.folder.iterdir() if p.is_file() and p.name != "index.html"),
                        key=_file_order)

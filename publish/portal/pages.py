@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from publish.portal import data, schemaorg
+from publish.portal import data, regulations, schemaorg
 from publish.portal.context import DatasetInfo, Site
 from publish.portal.i18n import both, topic_label
 from publish.portal.render import Page, script_json
@@ -72,8 +72,10 @@ def dataset(site: Site, d: DatasetInfo) -> Page:
     head = ""
     if rel:
         head = f'<script type="application/ld+json">{script_json(schemaorg.dataset(site, d))}</script>'
+    links = _links(d)
+    known = {r["id"] for r in regulations.register(site)} if links else set()
     return Page(d.route, "dataset.html", d.declaration.title,
-                {"d": d, "preview": {"rows": rows, "links": _links(d)}},
+                {"d": d, "preview": {"rows": rows, "links": links, "known": known}},
                 crumbs=[("catalog", "katalog/")], section="katalog/", indexed=True,
                 description=d.declaration.description, head=head, feed=d.route + "feed.xml")
 

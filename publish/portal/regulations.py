@@ -18,12 +18,18 @@ INVERSE = {"mengubah": "diubah_oleh", "diubah_oleh": "mengubah", "mencabut": "di
            "dicabut_oleh": "mencabut"}
 
 
+def label(row: dict) -> str:
+    """A short human name: 'Peraturan Daerah 5/2023'."""
+    return f"{row['jenis']} {row['nomor']}/{row['tahun']}"
+
+
 def register(site: Site) -> list[dict]:
     """Every regulation of the latest live release, newest first, with relations completed both ways."""
     if "regulations" in site.cache:
         return site.cache["regulations"]
     path = site.parquet(DATASET)
-    rows = data.query(path, "SELECT * FROM t ORDER BY tahun DESC, tanggal_penetapan DESC NULLS LAST, id") if path else []
+    order = "SELECT * FROM t ORDER BY tahun DESC, tanggal_penetapan DESC NULLS LAST, id"
+    rows = data.query(path, order) if path else []
     by_id = {r["id"]: r for r in rows}
     for r in rows:
         r["links"] = {rel: [] for rel, _ in RELATIONS}
@@ -70,7 +76,8 @@ def pages(site: Site, budget) -> list[Page]:
     facets = _facets(rows)
     known = {r["id"] for r in rows}
     crumbs = [("reg_title", "peraturan/")]
-    common = {"facets": facets, "known": known, "relations": RELATIONS}
+    labels = {r["id"]: label(r) for r in rows}
+    common = {"facets": facets, "known": known, "labels": labels, "relations": RELATIONS}
     out = []
     chunks = [rows[i:i + PER_PAGE] for i in range(0, len(rows), PER_PAGE)] or [[]]
     routes = ["peraturan/"] + [f"peraturan/halaman/{n}/" for n in range(2, len(chunks) + 1)]

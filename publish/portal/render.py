@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -14,6 +15,7 @@ from publish.portal.context import Site
 from publish.portal.i18n import DEFAULT, LANGS, NAMES, pick, topic_label, translator
 from publish.portal.urls import Links, localized, page_file, slug
 
+log = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).parent / "templates"
 NAV = [("", "home"), ("katalog/", "catalog"), ("anggaran/", "budget"), ("peraturan/", "regulations"),
        ("kinerja/", "performance"), ("cari/", "search")]
@@ -83,8 +85,10 @@ class Renderer:
 
     def __init__(self, site: Site):
         self.site = site
+        # A missing value in a release document renders empty and is logged, rather than failing the build.
+        undefined = jinja2.make_logging_undefined(log, jinja2.Undefined)
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-                                      trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+                                      trim_blocks=True, lstrip_blocks=True, undefined=undefined)
         self.env.filters["slug"] = slug
         self.env.filters["tojson_script"] = script_json
 

@@ -14,8 +14,9 @@ def files(site: Site, routes: list[str]) -> dict[str, str]:
     lines = ['<?xml version="1.0" encoding="utf-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">']
     for route in sorted(set(routes)):
-        alternates = "".join(f'<xhtml:link rel="alternate" hreflang="{lang}" href={quoteattr(base + localized(route, lang))}/>'
-                             for lang in LANGS)
+        alternates = "".join(
+            f'<xhtml:link rel="alternate" hreflang="{lang}" href={quoteattr(base + localized(route, lang))}/>'
+            for lang in LANGS)
         for lang in LANGS:
             lines.append(f"<url><loc>{escape(base + localized(route, lang))}</loc>{alternates}</url>")
     lines.append("</urlset>")

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
+from types import SimpleNamespace
+from urllib.parse import unquote, urlsplit
 
 import pyarrow as pa
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 BASE = "https://data.sukamaju.example.go.id/"
 REPORT = {"errors": 0, "warnings": 0, "groups": [], "rules": []}
 WARNED = {"errors": 0, "warnings": 2, "rules": ["realisasi <= anggaran"], "groups": [
@@ -33,13 +38,15 @@ def apbd_rows(year: int, stage: str, basis: str, scale: float = 1.0) -> list[dic
                  ("5.1.02.01.01.0024", "Belanja Alat Tulis Kantor", 150_000_000 + i * 10_000_000),
                  ("5.2.02.05.01.0001", "Belanja Modal Mebel", 420_000_000 * (3 - i))]
         if i == 2:
-            lines = [("4.1.01.09.01.0001", "Pajak Hotel", 2_500_000_000), ("5.1.01.01.01.0001", "Belanja Gaji Pokok PNS", 700_000_000),
+            lines = [("4.1.01.09.01.0001", "Pajak Hotel", 2_500_000_000),
+                     ("5.1.01.01.01.0001", "Belanja Gaji Pokok PNS", 700_000_000),
                      ("6.1.01.01.01.0001", "SiLPA Tahun Sebelumnya", 1_000_000_000)]
         for code, name, amount in lines:
             planned = int(amount * scale)
             rows.append({
                 "tahun": year, "tahap": stage, "kode_wilayah": "32.60", "kode_skpd": kode, "nama_skpd": nama,
-                "kode_urusan": urusan, "nama_urusan": nama_urusan, "kode_program": prog, "nama_program": "Program Penunjang",
+                "kode_urusan": urusan, "nama_urusan": nama_urusan, "kode_program": prog,
+                "nama_program": "Program Penunjang",
                 "kode_kegiatan": prog + ".2.01", "nama_kegiatan": "Administrasi Keuangan",
                 "kode_sub_kegiatan": "0.00.00.0.00.0000" if code[0] in "46" else prog + ".2.01.0001",
                 "nama_sub_kegiatan": None if code[0] in "46" else "Penyediaan Gaji dan Tunjangan ASN",
@@ -52,23 +59,27 @@ def apbd_rows(year: int, stage: str, basis: str, scale: float = 1.0) -> list[dic
 PERATURAN = [
     {"id": "perda-2023-5", "kode_wilayah": "32.60", "jenis": "Peraturan Daerah", "nomor": "5", "tahun": 2023,
      "judul": "Anggaran Pendapatan dan Belanja Daerah Tahun Anggaran 2024", "tanggal_penetapan": dt.date(2023, 12, 15),
-     "tanggal_pengundangan": dt.date(2023, 12, 18), "status": "berlaku", "mengubah": None, "diubah_oleh": "perda-2024-3",
+     "tanggal_pengundangan": dt.date(2023, 12, 18), "status": "berlaku", "mengubah": None,
+     "diubah_oleh": "perda-2024-3",
      "mencabut": None, "dicabut_oleh": None, "subjek": "APBD", "bidang_hukum": "Hukum Keuangan Negara",
      "url_dokumen": "https://jdih.sukamaju.example.go.id/perda-2023-5.pdf"},
     {"id": "perda-2024-3", "kode_wilayah": "32.60", "jenis": "Peraturan Daerah", "nomor": "3", "tahun": 2024,
      "judul": "Perubahan APBD Tahun Anggaran 2024", "tanggal_penetapan": dt.date(2024, 9, 30),
      "tanggal_pengundangan": dt.date(2024, 10, 1), "status": "berlaku", "mengubah": "perda-2023-5", "diubah_oleh": None,
-     "mencabut": None, "dicabut_oleh": None, "subjek": "APBD-P", "bidang_hukum": "Hukum Keuangan Negara", "url_dokumen": None},
+     "mencabut": None, "dicabut_oleh": None, "subjek": "APBD-P", "bidang_hukum": "Hukum Keuangan Negara",
+     "url_dokumen": None},
     {"id": "perda-2022-4", "kode_wilayah": "32.60", "jenis": "Peraturan Daerah", "nomor": "4", "tahun": 2022,
      "judul": "Anggaran Pendapatan dan Belanja Daerah Tahun Anggaran 2023", "tanggal_penetapan": dt.date(2022, 12, 20),
      "tanggal_pengundangan": dt.date(2022, 12, 21), "status": "berlaku", "mengubah": None, "diubah_oleh": None,
      "mencabut": None, "dicabut_oleh": None, "subjek": "APBD", "bidang_hukum": None, "url_dokumen": None},
     {"id": "perbup-2019-12", "kode_wilayah": "32.60", "jenis": "Peraturan Bupati", "nomor": "12", "tahun": 2019,
      "judul": "Tata Cara Pengelolaan Data", "tanggal_penetapan": dt.date(2019, 3, 15), "tanggal_pengundangan": None,
-     "status": "tidak berlaku", "mengubah": None, "diubah_oleh": None, "mencabut": None, "dicabut_oleh": "perbup-2023-7",
+     "status": "tidak berlaku", "mengubah": None, "diubah_oleh": None, "mencabut": None,
+     "dicabut_oleh": "perbup-2023-7",
      "subjek": "data", "bidang_hukum": None, "url_dokumen": None},
     {"id": "perbup-2023-7", "kode_wilayah": "32.60", "jenis": "Peraturan Bupati", "nomor": "7", "tahun": 2023,
-     "judul": "Satu Data Kabupaten Sukamaju", "tanggal_penetapan": dt.date(2023, 5, 2), "tanggal_pengundangan": dt.date(2023, 5, 3),
+     "judul": "Satu Data Kabupaten Sukamaju", "tanggal_penetapan": dt.date(2023, 5, 2),
+     "tanggal_pengundangan": dt.date(2023, 5, 3),
      "status": "berlaku", "mengubah": None, "diubah_oleh": None, "mencabut": "perbup-2019-12", "dicabut_oleh": None,
      "subjek": "satu data", "bidang_hukum": None, "url_dokumen": None},
 ]
@@ -131,3 +142,96 @@ def published(tmp_path_factory):
     ws = publish_sample(tmp_path_factory.mktemp("portal"))
     written = build_site(ws)
     return ws, written
+
+
+# -- HTML helpers, handed to tests through the `html` fixture -------------------------------------------------------
+
+class Page(HTMLParser):
+    """The parts of a page the checks look at, plus well-formedness problems."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack, self.problems, self.refs, self.ids = [], [], [], []
+        self.tags, self.headings, self.scripts, self.labels, self.inputs = [], [], [], set(), []
+        self.lang, self._script, self._heading = None, None, None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags.append((tag, a))
+        if tag == "html":
+            self.lang = a.get("lang")
+        if "id" in a:
+            self.ids.append(a["id"])
+        for name in ("href", "src", "action"):
+            if a.get(name) is not None:
+                self.refs.append((tag, name, a[name]))
+        if tag == "label" and a.get("for"):
+            self.labels.add(a["for"])
+        if tag in ("input", "select", "textarea") and a.get("type") not in ("hidden", "submit"):
+            self.inputs.append(a.get("id"))
+        if re.fullmatch(r"h[1-6]", tag):
+            self._heading = int(tag[1])
+        if tag == "script" and a.get("type") == "application/ld+json":
+            self._script = []
+        if tag not in VOID:
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID:
+            self.stack.pop()
+
+    def handle_endtag(self, tag):
+        if tag in VOID:
+            return
+        if not self.stack or self.stack[-1] != tag:
+            self.problems.append(f"</{tag}> closes <{self.stack[-1] if self.stack else None}>")
+            if tag in self.stack:
+                while self.stack and self.stack.pop() != tag:
+                    pass
+            return
+        self.stack.pop()
+        if re.fullmatch(r"h[1-6]", tag):
+            self.headings.append(self._heading)
+        if tag == "script" and self._script is not None:
+            self.scripts.append("".join(self._script))
+            self._script = None
+
+    def handle_data(self, data):
+        if self._script is not None:
+            self._script.append(data)
+
+
+def parse(path: Path) -> Page:
+    page = Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    page.close()
+    return page
+
+
+def broken_links(site: Path) -> list[tuple[str, str]]:
+    """Relative href/src/action targets (and #fragments) that do not exist in the built site."""
+    pages = sorted(p for p in site.rglob("*.html") if "pagefind" not in p.parts)
+    ids: dict[Path, set] = {}
+    broken = []
+    for path in pages:
+        for _, _, ref in parse(path).refs:
+            parts = urlsplit(ref)
+            if parts.scheme or ref.startswith("//"):
+                continue
+            target = (path.parent / unquote(parts.path)).resolve() if parts.path else path
+            if parts.path.endswith("/") or target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append((str(path.relative_to(site)), ref))
+            elif parts.fragment and target.suffix == ".html":
+                known = ids.setdefault(target, set(parse(target).ids))
+                if parts.fragment not in known:
+                    broken.append((str(path.relative_to(site)), ref))
+    return broken
+
+
+@pytest.fixture(scope="session")
+def html():
+    """parse(path) -> the parts of a page the checks read; broken_links(site) -> internal links that 404."""
+    return SimpleNamespace(parse=parse, broken_links=broken_links)
