@@ -72,91 +72,156 @@ def _check_result(name: str, checked: Checked, asset_key: dg.AssetKey) -> dg.Ass
         metadata={"errors": errors, "warnings": warnings, "first_problems": table})
 
 
+FIRST_YEAR = "2015"
+
+
+def fiscal_years() -> dg.TimeWindowPartitionsDefinition:
+    """One partition per fiscal year, up to next year (the draft budget arrives before January)."""
+    return dg.TimeWindowPartitionsDefinition(cron_schedule="0 0 1 1 *", start=FIRST_YEAR, fmt="%Y",
+                                             timezone="Asia/Jakarta", end_offset=2)
+
+
+def partition_for(declaration: Declaration, data: bytes, name: str) -> str | None:
+    """The fiscal-year partition key a dropped file belongs to (None for datasets not split by year)."""
+    if not declaration.partition:
+        return None
+    return stages.choose_partition(stages.file_years(declaration, data, name), fiscal_years().get_partition_keys())
+
+
+def _merged(checks: list[Checked]) -> Checked:
+    """One report for the files a run checked (a backfill may re-check several)."""
+    if len(checks) == 1:
+        return checks[0]
+    from publish.report import Report
+
+    report = Report(dataset=checks[0].report.dataset, source=", ".join(c.report.source for c in checks))
+    for c in checks:
+        report.problems += c.report.problems
+        for key, n in c.report.counts.items():
+            report.counts[key] = report.counts.get(key, 0) + n
+        report.rows += c.report.rows
+        report.unusable = report.unusable or c.report.unusable
+    return Checked(None, report, [r for c in checks for r in c.rules])
+
+
 def build_dataset_assets(declaration: Declaration, all_ids: list[str]) -> list:
     """The three assets and their blocking checks for one declared dataset."""
     did = declaration.id
     raw_key, clean_key, release_key = dg.AssetKey([did, "raw"]), dg.AssetKey([did, "clean"]), dg.AssetKey([did, "release"])
     title = declaration.title["id"]
+    partitions = fiscal_years() if declaration.partition else None
+    by_year = " One partition per fiscal year." if partitions else ""
 
     @dg.asset(key=raw_key, group_name=did, output_required=False, kinds={"file"}, retry_policy=IO_RETRY,
-              description=f"{title}: the file an officer dropped into inbox/, kept byte for byte with its SHA-256.")
+              partitions_def=partitions,
+              description=f"{title}: the file an officer dropped into inbox/, kept byte for byte with its SHA-256."
+                          + by_year + (" Without a new file, a year's run re-processes the files behind that "
+                                       "year of the latest release (a backfill)." if partitions else ""))
     def raw(context: dg.AssetExecutionContext, config: RawConfig, terbuka: TerbukaResource):
         ws = terbuka.workspace()
-        dropped = _pick(ws, did, config.file)
-        if dropped is None:
-            context.log.info(f"Tidak ada berkas menunggu untuk {did} / no file waiting for {did}")
+        year = context.partition_key if partitions else None
+        dropped = _pick(ws, declaration, config.file, year)
+        if dropped is not None:
+            data = dropped.path.read_bytes()
+            source = stages.snapshot(ws, did, data, dropped.path.name)
+            source["inbox_path"] = str(dropped.path.relative_to(ws.root))
+            sources = [source]
+        else:
+            sources = stages.year_sources(ws, declaration, year) if year else []
+        if not sources:
+            context.log.info(f"Tidak ada berkas menunggu untuk {did} / no file waiting for {did}"
+                             + (f" ({year})" if year else ""))
             return
-        data = dropped.path.read_bytes()
-        source = stages.snapshot(ws, did, data, dropped.path.name)
-        source["inbox_path"] = str(dropped.path.relative_to(ws.root))
-        yield dg.Output(source, metadata={"source": source["name"], "sha256": source["sha256"],
-                                          "bytes": source["bytes"]})
+        yield dg.Output(sources, metadata={"files": ", ".join(s["name"] for s in sources),
+                                           "sha256": ", ".join(s["sha256"] for s in sources),
+                                           "bytes": sum(s["bytes"] for s in sources),
+                                           "reprocess": bool(sources[0].get("reprocess"))})
 
     deps = [dg.AssetKey([d, "release"]) for d in declaration.depends_on if d in all_ids]
 
-    @dg.asset(key=clean_key, group_name=did, ins={"source": dg.AssetIn(raw_key)}, deps=deps, kinds={"pandas"},
+    @dg.asset(key=clean_key, group_name=did, ins={"sources": dg.AssetIn(raw_key)}, deps=deps, kinds={"pandas"},
+              partitions_def=partitions,
               description=f"{title}: the file parsed into typed columns and checked (Frictionless structure, "
                           "Great Expectations rules, personal data). A failing blocking check stops the release.",
               check_specs=[dg.AssetCheckSpec(name, asset=clean_key, blocking=True, description=CHECKS[name][0])
                            for name in CHECKS])
-    def clean(context: dg.AssetExecutionContext, source: dict, terbuka: TerbukaResource):
+    def clean(context: dg.AssetExecutionContext, sources: list, terbuka: TerbukaResource):
         ws = terbuka.workspace()
-        data = (ws.root / source["path"]).read_bytes()
-        checked = stages.check(ws, declaration, data, source["name"])
-        report = checked.report
-        metadata = {"rows": report.rows, "errors": report.errors, "warnings": report.warnings,
-                    "source": source["name"], "sha256": source["sha256"], "dagster/row_count": report.rows,
-                    "dagster/column_schema": _column_schema(declaration)}
-        if not report.valid:
-            folder = stages.quarantine_file(ws, report, data, source["name"])
-            stages.record(ws, stages.Outcome(did, source, False, report.to_dict(), quarantine=folder))
-            _retire(ws, did, source, accepted=False)
-            metadata["quarantine_report"] = dg.MetadataValue.path(str(folder / "report.html"))
-            context.log.error(f"{did}: {source['name']} ditolak / rejected — {report.errors} kesalahan / errors. "
-                              f"Laporan / report: {folder / 'report.html'}")
-        elif checked.table is not None:
-            metadata["preview"] = _preview(checked.table)
-        yield dg.Output({"source": source, "checked": checked}, metadata=metadata)
+        year = context.partition_key if partitions else None
+        results, metadata = [], {}
+        for source in sources:
+            data = (ws.root / source["path"]).read_bytes()
+            checked = stages.check(ws, declaration, data, source["name"], partition=year)
+            report = checked.report
+            if not report.valid:
+                folder = stages.quarantine_file(ws, report, data, source["name"])
+                stages.record(ws, stages.Outcome(did, source, False, report.to_dict(), quarantine=folder))
+                _retire(ws, did, source, accepted=False)
+                metadata["quarantine_report"] = dg.MetadataValue.path(str(folder / "report.html"))
+                context.log.error(f"{did}: {source['name']} ditolak / rejected — {report.errors} kesalahan / errors. "
+                                  f"Perbaiki lalu letakkan lagi di inbox/{did}/ — laporan / report: {folder / 'report.html'}")
+            elif checked.table is not None:
+                metadata["preview"] = _preview(checked.table)
+            results.append({"source": source, "checked": checked})
+        merged = _merged([r["checked"] for r in results])
+        report = merged.report
+        metadata.update({"rows": report.rows, "errors": report.errors, "warnings": report.warnings,
+                         "files": ", ".join(s["name"] for s in sources),
+                         "sha256": ", ".join(s["sha256"] for s in sources), "dagster/row_count": report.rows,
+                         "dagster/column_schema": _column_schema(declaration)})
+        yield dg.Output(results, metadata=metadata)
         for name in CHECKS:
-            yield _check_result(name, checked, clean_key)
+            yield _check_result(name, merged, clean_key)
 
     @dg.asset(key=release_key, group_name=did, ins={"cleaned": dg.AssetIn(clean_key)}, kinds={"parquet", "csv"},
+              partitions_def=partitions,
               description=f"{title}: an immutable versioned release (CSV, Parquet, datapackage.json, diff, "
-                          "checksums, provenance) under site/datasets/" + did + "/<version>/.")
-    def release(context: dg.AssetExecutionContext, cleaned: dict, terbuka: TerbukaResource):
+                          "checksums, provenance) under site/datasets/" + did + "/<version>/." + by_year)
+    def release(context: dg.AssetExecutionContext, cleaned: list, terbuka: TerbukaResource):
         ws = terbuka.workspace()
-        checked: Checked = cleaned["checked"]
-        if not checked.report.valid:
+        rejected = [c for c in cleaned if not c["checked"].report.valid]
+        if rejected:
             # Fail closed even when the blocking check did not stop us (e.g. this asset run on its own).
-            raise dg.Failure(description=f"{did}: the checked file has {checked.report.errors} errors; nothing was released.")
-        result = stages.release(ws, declaration, checked, cleaned["source"], run_id=context.run_id)
-        outcome = stages.Outcome(did, cleaned["source"], True, checked.report.to_dict(), release=result)
-        stages.record(ws, outcome)
-        _retire(ws, did, cleaned["source"], accepted=True)
+            names = ", ".join(c["source"]["name"] for c in rejected)
+            raise dg.Failure(description=f"{did}: {names} failed its checks; nothing was released. "
+                                         f"See the quarantine report in state/quarantine/{did}/.")
         from publish.config import load_config
 
+        result = None
+        for item in cleaned:
+            result = stages.release(ws, declaration, item["checked"], item["source"], run_id=context.run_id)
+            outcome = stages.Outcome(did, item["source"], True, item["checked"].report.to_dict(), release=result)
+            stages.record(ws, outcome)
+            _retire(ws, did, item["source"], accepted=True)
+            context.log.info(outcome.message)
         url = f"{load_config(ws)['baseUrl']}datasets/{did}/{result.version}/"
-        context.log.info(outcome.message)
         return dg.MaterializeResult(metadata={"version": result.version, "unchanged": result.unchanged,
                                               "change": result.change, "url": dg.MetadataValue.url(url),
-                                              "rows": checked.report.rows,
-                                              "source_sha256": cleaned["source"]["sha256"]})
+                                              "rows": sum(c["checked"].report.rows for c in cleaned),
+                                              "warnings": sum(c["checked"].report.warnings for c in cleaned),
+                                              "source_sha256": ", ".join(c["source"]["sha256"] for c in cleaned)})
 
     return [raw, clean, release]
 
 
-def _pick(ws: Workspace, dataset: str, file: str):
+def _pick(ws: Workspace, declaration: Declaration, file: str, year: str | None):
+    """The dropped file this run takes: the one named in config, else the oldest waiting for this dataset (and year)."""
     if file:
         path = (ws.inbox / file).resolve()
         if not path.is_file() or ws.inbox.resolve() not in path.parents:
             raise dg.Failure(description=f"{file} is not a file in inbox/")
-        return stages.Dropped(dataset, path, stages.sha256_bytes(path.read_bytes()))
+        return stages.Dropped(declaration.id, path, stages.sha256_bytes(path.read_bytes()))
     ledger = stages.read_ledger(ws)
+    keys = fiscal_years().get_partition_keys() if year else []
     for dropped in stages.scan_inbox(ws, settle=False):
-        guessed = dropped.dataset or stages.guess_dataset(ws, dropped.path.read_bytes(), dropped.path.name)
-        if guessed == dataset and dropped.sha256 not in ledger:
-            dropped.dataset = guessed
-            return dropped
+        data = dropped.path.read_bytes()
+        guessed = dropped.dataset or stages.guess_dataset(ws, data, dropped.path.name)
+        if guessed != declaration.id or dropped.sha256 in ledger:
+            continue
+        if year and stages.choose_partition(stages.file_years(declaration, data, dropped.path.name), keys) != year:
+            continue
+        dropped.dataset = guessed
+        return dropped
     return None
 
 
@@ -168,29 +233,46 @@ def _retire(ws: Workspace, dataset: str, source: dict, accepted: bool) -> None:
         stages.file_away(ws, stages.Dropped(dataset, path, source["sha256"]), accepted)
 
 
-def build_portal_asset(all_ids: list[str]):
-    @dg.asset(key=dg.AssetKey(["portal"]), group_name="portal", kinds={"html"}, retry_policy=IO_RETRY,
+def build_portal_assets(all_ids: list[str]) -> list:
+    """`preview` renders the portal into state/preview/; `portal` promotes it to site/ and verifies it."""
+
+    @dg.asset(key=dg.AssetKey(["preview"]), group_name="portal", kinds={"html"}, retry_policy=IO_RETRY,
               deps=[dg.AssetKey([d, "release"]) for d in all_ids],
-              check_specs=[dg.AssetCheckSpec("verify", asset=dg.AssetKey(["portal"]),
-                                             description="Every published file matches its SHA256SUMS manifest "
-                                                         "and each dataset's `latest` resolves.")],
-              description="The static portal in site/: pages, downloads, DCAT, CKAN API, feeds, sitemap.")
-    def portal(context: dg.AssetExecutionContext, terbuka: TerbukaResource):
+              description="The portal rendered into state/preview/ for a look before it goes live "
+                          "(open state/preview/index.html). Nothing public changes here.")
+    def preview(context: dg.AssetExecutionContext, terbuka: TerbukaResource):
         from publish.portal import build_site
         from publish.releases import recover_all
 
         ws = terbuka.workspace()
         recover_all(ws)
-        written = build_site(ws)
+        written = build_site(ws, ws.preview)
+        return dg.MaterializeResult(metadata={"files_written": len(written),
+                                              "preview": dg.MetadataValue.path(str(ws.preview / "index.html"))})
+
+    @dg.asset(key=dg.AssetKey(["portal"]), group_name="portal", kinds={"html"}, retry_policy=IO_RETRY,
+              deps=[dg.AssetKey(["preview"])],
+              check_specs=[dg.AssetCheckSpec("verify", asset=dg.AssetKey(["portal"]),
+                                             description="Every published file matches its SHA256SUMS manifest, each "
+                                                         "dataset's `latest` resolves, and no internal link is broken.")],
+              description="Promote the previewed portal to site/, the folder deployed as-is to the public host; "
+                          "then verify checksums and internal links.")
+    def portal(context: dg.AssetExecutionContext, terbuka: TerbukaResource):
+        from publish.links import broken_links
+        from publish.portal import build_site
         from publish.verify import verify_site
 
+        ws = terbuka.workspace()
+        written = build_site(ws)  # rendering is deterministic: site/ becomes byte-identical to the preview
         checked = verify_site(ws)
+        links = broken_links(ws.site)
         problems = checked.missing + checked.changed + checked.extra + checked.broken
+        problems += [f"{page}: broken link {ref}" for page, ref in links]
         yield dg.MaterializeResult(metadata={"files_written": len(written),
                                              "index": dg.MetadataValue.path(str(ws.site / "index.html"))})
-        yield dg.AssetCheckResult(check_name="verify", passed=checked.ok, metadata={
-            "files_checked": checked.checked, "problems": len(problems),
+        yield dg.AssetCheckResult(check_name="verify", passed=not problems, metadata={
+            "files_checked": checked.checked, "problems": len(problems), "broken_links": len(links),
             "first_problems": dg.MetadataValue.md("\n".join(f"- {p}" for p in problems[:20]) or "none"),
             "stale_latest": len(checked.stale)})
 
-    return portal
+    return [preview, portal]

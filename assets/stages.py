@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import shutil
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,8 +57,52 @@ def snapshot(workspace: Workspace, dataset: str, data: bytes, name: str) -> dict
             "path": str(target.relative_to(workspace.root))}
 
 
-def check(workspace: Workspace, declaration: Declaration, data: bytes, name: str) -> Checked:
-    return check_bytes(data, name, declaration, reference_tables(workspace, declaration))
+def check(workspace: Workspace, declaration: Declaration, data: bytes, name: str,
+          partition: str | None = None) -> Checked:
+    return check_bytes(data, name, declaration, reference_tables(workspace, declaration), partition=partition)
+
+
+def file_years(declaration: Declaration, data: bytes, name: str) -> Counter:
+    """How many rows of a file fall in each fiscal year (empty when unreadable or not partitioned)."""
+    from assets.ingest import ingest_sheet
+    from assets.reading import UnusableFile, read_sheet
+
+    if not declaration.partition:
+        return Counter()
+    try:
+        table = ingest_sheet(read_sheet(data, name, declaration.source), declaration).table
+    except UnusableFile:
+        return Counter()
+    return Counter(y for y in table.column(declaration.partition).to_pylist() if y is not None)
+
+
+def choose_partition(years: Counter, keys: list[str]) -> str:
+    """The fiscal-year partition a file belongs to: its commonest year, else the newest key.
+    Rows of other years are then reported by the partition check, so nothing is silently split."""
+    for year, _ in years.most_common():
+        if str(year) in keys:
+            return str(year)
+    return keys[-1]
+
+
+def year_sources(workspace: Workspace, declaration: Declaration, year: str) -> list[dict]:
+    """The snapshots behind one fiscal year of the latest release, for re-processing (a backfill)."""
+    from publish.releases import dataset_dir, latest_release
+
+    latest = latest_release(workspace, declaration.id)
+    if latest is None or not declaration.partition:
+        return []
+    provenance = json.loads((dataset_dir(workspace, declaration.id) / latest["version"] / "provenance.json").read_text())
+    out = []
+    for item in provenance.get("slices", []):
+        origin = item["source"]
+        if str(item["slice"].get(declaration.partition)) != year or not origin.get("sha256"):
+            continue
+        path = workspace.raw / declaration.id / origin["sha256"] / origin["name"]
+        if path.is_file() and all(o["sha256"] != origin["sha256"] for o in out):
+            out.append({"name": origin["name"], "sha256": origin["sha256"], "bytes": path.stat().st_size,
+                        "received": None, "path": str(path.relative_to(workspace.root)), "reprocess": True})
+    return out
 
 
 def release(workspace: Workspace, declaration: Declaration, checked: Checked, source: dict,

@@ -39,7 +39,8 @@ def reference_tables(workspace: Workspace, declaration: Declaration) -> dict[str
 
 
 def check_bytes(data: bytes, filename: str, declaration: Declaration,
-                references: dict[str, pa.Table], business_rules: bool = True) -> Checked:
+                references: dict[str, pa.Table], business_rules: bool = True,
+                partition: str | None = None) -> Checked:
     """Every check on one file's bytes; problems are data in the report, never exceptions."""
     report = Report(dataset=declaration.id, source=Path(filename).name, sha256=sha256_bytes(data))
     try:
@@ -61,6 +62,8 @@ def check_bytes(data: bytes, filename: str, declaration: Declaration,
     for example, n in overflow:
         report.add_uncounted(example, n)
     report.extend(check_privacy(table, declaration))
+    if partition is not None and declaration.partition:
+        report.extend(check_partition(table, declaration.partition, partition))
     rules: list[dict] = []
     if business_rules and table.num_rows:
         found, overflow, rules = run_suite(table, declaration)
@@ -68,6 +71,19 @@ def check_bytes(data: bytes, filename: str, declaration: Declaration,
         for example, n in overflow:
             report.add_uncounted(example, n)
     return Checked(table, report, rules)
+
+
+def check_partition(table: pa.Table, column: str, partition: str) -> list[Problem]:
+    """Rows outside the fiscal year being processed: a file for one year must not touch another."""
+    import pyarrow.compute as pc
+
+    values = table.column(column)
+    outside = pc.invert(pc.fill_null(pc.equal(values, pa.scalar(int(partition), values.type)), False))
+    rows = table.filter(outside).select([ROW, column]).slice(0, 200).to_pylist()
+    return [Problem(type="partition-mismatch", row=r[ROW], field=column, value=None if r[column] is None else str(r[column]),
+                    note=f"This run processes fiscal year {partition}, but this row is for {r[column]}; send one file per year.",
+                    note_id=f"Proses ini untuk tahun anggaran {partition}, tetapi baris ini untuk {r[column]}; kirim satu berkas per tahun.")
+            for r in rows]
 
 
 def clean_table(checked: Checked) -> pa.Table:

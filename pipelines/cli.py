@@ -158,6 +158,50 @@ def run(workspace):
     sys.exit(1 if failures else 0)
 
 
+@cli.command()
+@click.argument("dataset")
+@click.option("--from", "first", required=True, type=int, help="First fiscal year.")
+@click.option("--to", "last", required=True, type=int, help="Last fiscal year (inclusive).")
+@workspace_option
+def backfill(workspace, dataset, first, last):
+    """Re-process DATASET for a range of fiscal years, one Dagster run per year.
+
+    Each year's run takes a waiting file for that year, or re-checks the files behind that year of
+    the latest release (after a declaration or a referenced dataset changed). Other years are untouched.
+
+    \b
+    Example:
+        terbuka backfill apbd --from 2024 --to 2025
+    """
+    from pipelines.headless import backfill as run_backfill
+    from publish.declarations import get_declaration
+
+    if not get_declaration(workspace, dataset).partition:
+        raise UserError(f"{dataset} is not split by fiscal year; publish a new file instead")
+    if last < first:
+        raise UserError("--to must not be before --from")
+    failed = run_backfill(workspace, dataset, [str(y) for y in range(first, last + 1)], echo=click.echo)
+    sys.exit(1 if failed else 0)
+
+
+@cli.command()
+@workspace_option
+def promote(workspace):
+    """Put the previewed portal (state/preview/) live in site/, then verify checksums and links.
+
+    \b
+    Example:
+        terbuka promote
+    """
+    from pipelines.headless import run_promote
+
+    result = run_promote(workspace)
+    checks = [e.asset_check_evaluation_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
+    ok = result.success and all(c.passed for c in checks)
+    click.echo(f"portal promoted to {workspace.site}: {'verified' if ok else 'VERIFY FOUND PROBLEMS'}")
+    sys.exit(0 if ok else 1)
+
+
 @cli.command("build-site")
 @workspace_option
 def build_site_cmd(workspace):

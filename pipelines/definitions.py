@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import dagster as dg
 
-from assets.factory import TerbukaResource, build_dataset_assets, build_portal_asset
+from assets.factory import TerbukaResource, build_dataset_assets, build_portal_assets
 from pipelines.schedules import build_schedules
 from pipelines.sensors import build_inbox_sensor
+from publish.config import load_config
 from publish.declarations import load_all
 from publish.workspace import Workspace, resolve_workspace
 
@@ -21,15 +22,23 @@ def build_definitions(workspace: Workspace | None = None) -> dg.Definitions:
     declarations = load_all(ws)
     ids = [d.id for d in declarations]
     assets = [a for d in declarations for a in build_dataset_assets(d, ids)]
-    portal = build_portal_asset(ids)
-    jobs = [dg.define_asset_job(dataset_job_name(d), selection=dg.AssetSelection.groups(d) | dg.AssetSelection.assets(portal),
-                                description=f"Process one dropped file for {d}: raw, clean (checks), release, portal.")
+    preview, portal = build_portal_assets(ids)
+    # promote "auto" (the sample) puts the portal live in the same run; "manual" stops at the preview
+    # and an officer promotes with promote_job (or by materializing `portal`) after a look.
+    after = dg.AssetSelection.assets(preview)
+    if load_config(ws).get("promote", "auto") == "auto":
+        after = after | dg.AssetSelection.assets(portal)
+    jobs = [dg.define_asset_job(dataset_job_name(d), selection=dg.AssetSelection.groups(d) | after,
+                                description=f"Process one dropped file for {d}: raw, clean (checks), release, "
+                                            "then the portal preview (and promotion when set to auto).")
             for d in ids]
     dataset_jobs = list(jobs)
-    jobs.append(dg.define_asset_job("portal_job", selection=dg.AssetSelection.assets(portal),
-                                    description="Rebuild the static portal from the published releases."))
+    jobs.append(dg.define_asset_job("portal_job", selection=dg.AssetSelection.assets(preview, portal),
+                                    description="Rebuild the portal preview, promote it to site/ and verify it."))
+    jobs.append(dg.define_asset_job("promote_job", selection=dg.AssetSelection.assets(portal),
+                                    description="Put the previewed portal live in site/ and verify it."))
     return dg.Definitions(
-        assets=[*assets, portal],
+        assets=[*assets, preview, portal],
         jobs=jobs,
         sensors=[build_inbox_sensor(dataset_jobs)],
         schedules=build_schedules(),

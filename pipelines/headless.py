@@ -20,20 +20,62 @@ def instance_for(workspace: Workspace) -> dg.DagsterInstance:
 
 def run_file(workspace: Workspace, dataset: str, rel_path: str, defs: dg.Definitions | None = None,
              instance: dg.DagsterInstance | None = None, with_portal: bool = False):
-    """Materialize raw -> clean -> release for one file in inbox/; returns the execution result."""
+    """Materialize raw -> clean -> release for one file in inbox/ (in its fiscal-year partition)."""
+    from assets.factory import partition_for
+    from publish.declarations import get_declaration
+
+    path = workspace.inbox / rel_path
+    year = partition_for(get_declaration(workspace, dataset), path.read_bytes(), path.name)
+    return run_dataset(workspace, dataset, rel_path, year, defs, instance, with_portal)
+
+
+def run_dataset(workspace: Workspace, dataset: str, rel_path: str = "", year: str | None = None,
+                defs: dg.Definitions | None = None, instance: dg.DagsterInstance | None = None,
+                with_portal: bool = False):
+    """One run of a dataset's assets; without a file, a year's run re-processes that year (a backfill)."""
     defs = defs or build_definitions(workspace)
     job = defs.resolve_job_def(f"{dataset}_job")
-    selection = [f"{dataset}/raw", f"{dataset}/clean", f"{dataset}/release"] + (["portal"] if with_portal else [])
+    selection = [f"{dataset}/raw", f"{dataset}/clean", f"{dataset}/release"]
+    selection += ["preview", "portal"] if with_portal else []
     return job.execute_in_process(
         run_config={"ops": {raw_op_name(dataset): {"config": {"file": rel_path}}}, **QUIET},
-        instance=instance or instance_for(workspace), raise_on_error=False,
+        instance=instance or instance_for(workspace), raise_on_error=False, partition_key=year,
         asset_selection=[dg.AssetKey.from_user_string(s) for s in selection],
-        tags={"terbuka/dataset": dataset, "terbuka/file": rel_path})
+        tags={"terbuka/dataset": dataset, "terbuka/file": rel_path or "(backfill)"})
 
 
-def run_portal(workspace: Workspace, defs: dg.Definitions | None = None, instance=None):
+def backfill(workspace: Workspace, dataset: str, years: list[str], echo=print) -> list[str]:
+    """Re-process a range of fiscal years, one run each; returns the years whose run failed."""
+    defs = build_definitions(workspace)
+    instance = instance_for(workspace)
+    failed = []
+    for year in years:
+        result = run_dataset(workspace, dataset, "", year, defs, instance)
+        versions = [e.materialization.metadata.get("version") for e in result.get_asset_materialization_events()
+                    if e.asset_key == dg.AssetKey([dataset, "release"])]
+        if not result.success:
+            failed.append(year)
+        label = versions[0].value if versions else "nothing to re-process"
+        echo(f"{dataset} {year}: {'ok' if result.success else 'FAILED'} ({label}; run {result.run_id[:8]})")
+    return failed
+
+
+def run_portal(workspace: Workspace, defs: dg.Definitions | None = None, instance=None,
+               promote: bool | None = None):
+    """Build the preview, and promote it to site/ when asked (default: the workspace's `promote` setting)."""
+    from publish.config import load_config
+
     defs = defs or build_definitions(workspace)
+    if promote is None:
+        promote = load_config(workspace).get("promote", "auto") == "auto"
+    keys = [dg.AssetKey(["preview"])] + ([dg.AssetKey(["portal"])] if promote else [])
     return defs.resolve_job_def("portal_job").execute_in_process(
+        run_config=QUIET, instance=instance or instance_for(workspace), raise_on_error=False, asset_selection=keys)
+
+
+def run_promote(workspace: Workspace, defs: dg.Definitions | None = None, instance=None):
+    defs = defs or build_definitions(workspace)
+    return defs.resolve_job_def("promote_job").execute_in_process(
         run_config=QUIET, instance=instance or instance_for(workspace), raise_on_error=False)
 
 
@@ -69,7 +111,9 @@ def run_pending(workspace: Workspace, echo=print) -> list[str]:
             where = f"; report: {entry['quarantine']}/report.html" if entry and entry.get("quarantine") else ""
             echo(f"{dataset}: {name} REJECTED (run {result.run_id[:8]}){where}")
     portal = run_portal(workspace, defs=defs, instance=instance)
-    echo(f"portal: {'rebuilt' if portal.success else 'FAILED'} (run {portal.run_id[:8]})")
+    live = any(e.asset_key == dg.AssetKey(["portal"]) for e in portal.get_asset_materialization_events())
+    where = "site/ (live)" if live else f"{workspace.preview} (preview; put it live with `terbuka promote`)"
+    echo(f"portal: {'rebuilt in ' + where if portal.success else 'FAILED'} (run {portal.run_id[:8]})")
     if not portal.success:
         failures.append("portal")
     return failures

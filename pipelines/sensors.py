@@ -18,6 +18,8 @@ def build_inbox_sensor(jobs: list) -> dg.SensorDefinition:
                jobs=jobs or None)
     def inbox_sensor(context: dg.SensorEvaluationContext, terbuka: TerbukaResource):
         from assets import stages
+        from assets.factory import partition_for
+        from publish.declarations import get_declaration
 
         ws = terbuka.workspace()
         seen = set(json.loads(context.cursor)) if context.cursor else set()
@@ -33,8 +35,9 @@ def build_inbox_sensor(jobs: list) -> dg.SensorDefinition:
                 continue
             seen.add(dropped.sha256)
             rel = str(dropped.path.relative_to(ws.inbox))
+            year = partition_for(get_declaration(ws, dataset), dropped.path.read_bytes(), dropped.path.name)
             requests.append(dg.RunRequest(
-                run_key=dropped.sha256, job_name=f"{dataset}_job",
+                run_key=dropped.sha256, job_name=f"{dataset}_job", partition_key=year,
                 run_config={"ops": {raw_op_name(dataset): {"config": {"file": rel}}}},
                 tags={"terbuka/dataset": dataset, "terbuka/file": dropped.path.name,
                       "terbuka/sha256": dropped.sha256}))

@@ -49,6 +49,11 @@ class Workspace:
         return self.state / "staging"
 
     @property
+    def preview(self) -> Path:
+        """The portal as it will look, built before it is promoted to site/."""
+        return self.state / "preview"
+
+    @property
     def dagster_home(self) -> Path:
         return self.state / "dagster"
 

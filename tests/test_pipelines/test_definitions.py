@@ -6,7 +6,7 @@ from pipelines.definitions import build_definitions
 
 EXPECTED_ASSETS = sorted(
     [f"{d}/{stage}" for d in ("apbd", "kinerja", "peraturan", "wilayah") for stage in ("raw", "clean", "release")]
-    + ["portal"])
+    + ["portal", "preview"])
 
 
 def test_definitions_load_with_the_declared_graph(workspace):
@@ -22,7 +22,13 @@ def test_definitions_load_with_the_declared_graph(workspace):
     assert parents["apbd/clean"] == ["apbd/raw", "peraturan/release", "wilayah/release"]
     assert parents["kinerja/clean"] == ["apbd/release", "kinerja/raw", "wilayah/release"]
     assert parents["apbd/release"] == ["apbd/clean"]
-    assert parents["portal"] == sorted(f"{d}/release" for d in ("apbd", "kinerja", "peraturan", "wilayah"))
+    assert parents["preview"] == sorted(f"{d}/release" for d in ("apbd", "kinerja", "peraturan", "wilayah"))
+    assert parents["portal"] == ["preview"]
+    partitioned = {k.to_user_string() for k in graph.get_all_asset_keys() if graph.get(k).partitions_def}
+    assert partitioned == {f"{d}/{s}" for d in ("apbd", "kinerja") for s in ("raw", "clean", "release")}
+    years = graph.get(dg.AssetKey(["apbd", "release"])).partitions_def.get_partition_keys()
+    assert years[0] == "2015" and {"2024", "2025"} <= set(years)
+    assert {j.name for j in defs.jobs} >= {"apbd_job", "portal_job", "promote_job"}
     assert {s.name for s in defs.sensors} == {"inbox_sensor"}
     schedule = next(iter(defs.schedules))
     assert schedule.execution_timezone == "Asia/Jakarta"

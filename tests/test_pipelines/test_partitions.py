@@ -1,0 +1,77 @@
+"""Fiscal-year partitions: a file for one year re-processes that year only; backfills re-check a range."""
+
+import os
+import shutil
+import time
+
+import dagster as dg
+from click.testing import CliRunner
+
+from assets.factory import TerbukaResource
+from assets.stages import process_bytes
+from pipelines.cli import cli
+from pipelines.definitions import build_definitions
+from pipelines.headless import instance_for, run_file
+from pipelines.sample import generate_sample
+from publish.files import sha256_file
+from publish.releases import dataset_dir, list_releases
+
+
+def prepared(workspace, tmp_path):
+    """Sample files generated aside; wilayah and peraturan published so apbd's foreign keys resolve."""
+    sample = tmp_path / "sample"
+    generate_sample(sample)
+    for dataset in ("wilayah", "peraturan"):
+        [path] = list((sample / dataset).iterdir())
+        assert process_bytes(workspace, dataset, path.read_bytes(), path.name).accepted
+    return sample
+
+
+def drop(workspace, sample, name):
+    target = workspace.inbox / "apbd" / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(sample / "apbd" / name, target)
+    old = time.time() - 60
+    os.utime(target, (old, old))
+    return f"apbd/{name}"
+
+
+def test_a_year_is_processed_in_its_partition_and_leaves_other_years_untouched(workspace, tmp_path):
+    sample = prepared(workspace, tmp_path)
+    defs, instance = build_definitions(workspace), instance_for(workspace)
+    first = run_file(workspace, "apbd", drop(workspace, sample, "APBD_2024_MURNI.xlsx"), defs=defs, instance=instance)
+    assert first.success and first.dagster_run.tags.get("dagster/partition") == "2024"
+    second = run_file(workspace, "apbd", drop(workspace, sample, "APBD_2025_MURNI.xlsx"), defs=defs, instance=instance)
+    assert second.success and second.dagster_run.tags.get("dagster/partition") == "2025"
+    root = dataset_dir(workspace, "apbd")
+    assert [r["version"] for r in list_releases(workspace, "apbd")] == ["1.0.0", "1.1.0"]
+    for name in ("data-2024.csv", "data-2024.parquet"):
+        assert sha256_file(root / "1.0.0" / name) == sha256_file(root / "1.1.0" / name)
+    assert (root / "1.1.0" / "data-2025.csv").is_file() and not (root / "1.0.0" / "data-2025.csv").exists()
+
+    result = CliRunner().invoke(cli, ["backfill", "apbd", "--from", "2024", "--to", "2025",
+                                      "--workspace", str(workspace.root)])
+    assert result.exit_code == 0, result.output
+    assert "apbd 2024: ok" in result.output and "apbd 2025: ok" in result.output
+    assert [r["version"] for r in list_releases(workspace, "apbd")] == ["1.0.0", "1.1.0"]  # nothing changed
+
+
+def test_a_file_run_in_the_wrong_year_is_rejected_row_by_row(workspace, tmp_path):
+    from pipelines.headless import run_dataset
+
+    sample = prepared(workspace, tmp_path)
+    rel = drop(workspace, sample, "APBD_2025_MURNI.xlsx")
+    result = run_dataset(workspace, "apbd", rel, "2024")
+    assert not result.success
+    assert list_releases(workspace, "apbd") == []
+    [folder] = (workspace.quarantine / "apbd").glob("*-*")
+    assert "partition-mismatch" in (folder / "report.json").read_text()
+
+
+def test_the_sensor_requests_the_files_fiscal_year(workspace, tmp_path):
+    sample = prepared(workspace, tmp_path)
+    drop(workspace, sample, "APBD_2025_MURNI.xlsx")
+    sensor = build_definitions(workspace).resolve_sensor_def("inbox_sensor")
+    with dg.build_sensor_context(resources={"terbuka": TerbukaResource(workspace_dir=str(workspace.root))}) as ctx:
+        [request] = sensor(ctx)
+    assert (request.job_name, request.partition_key) == ("apbd_job", "2025")
