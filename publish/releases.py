@@ -18,7 +18,8 @@ import pyarrow.parquet as pq
 from publish import writers
 from publish.declarations import Declaration
 from publish.diff import changes_csv, diff_tables, totals
-from publish.files import fsync_dir, point_symlink, publish_lock, sha256_bytes, sha256_file, write_json_atomic
+from publish.files import (fsync_dir, point_symlink, publish_lock, sha256_bytes, sha256_file, write_if_changed,
+                           write_json_atomic)
 from publish.workspace import REPO_ROOT, Workspace
 
 MANIFEST = "SHA256SUMS"
@@ -104,7 +105,7 @@ def refresh_index(workspace: Workspace, dataset: str) -> None:
     releases = list_releases(workspace, dataset)
     live = [r for r in releases if not r.get("withdrawn")]
     index = {"dataset": dataset, "latest": live[-1]["version"] if live else None, "releases": releases}
-    write_json_atomic(root / INDEX, index)
+    write_if_changed(root / INDEX, writers.dumps(index))  # an unchanged rebuild must write nothing
     link = root / LATEST
     if live:
         if not (link.is_symlink() and os.readlink(link) == live[-1]["version"]):

@@ -113,3 +113,12 @@ def test_published_datapackage_is_valid_for_frictionless(workspace):
     result = publish(workspace, apbd_rows())
     report = frictionless.validate(str(result.path / "datapackage.json"))
     assert report.valid, report.flatten(["type", "note"])[:5]
+
+
+def test_recovery_on_a_healthy_site_writes_nothing(workspace):
+    from publish.releases import recover_all
+
+    publish(workspace, apbd_rows())
+    before = {p: p.stat().st_mtime_ns for p in workspace.site.rglob("*")}
+    recover_all(workspace)
+    assert {p: p.stat().st_mtime_ns for p in workspace.site.rglob("*")} == before
