@@ -223,27 +223,3 @@ def file_away(workspace: Workspace, dropped: Dropped, accepted: bool | None) -> 
 
 def dataset_order(workspace: Workspace) -> list[str]:
     return [d.id for d in load_all(workspace)]
-
-
-def process_inbox(workspace: Workspace, dataset: str | None = None, run_id: str | None = None,
-                  settle: bool = True) -> list[Outcome]:
-    """Everything pending in the inbox, referenced datasets first; repeats of known bytes are filed away."""
-    order = {d.id: i for i, d in enumerate(load_all(workspace))}
-    ledger = read_ledger(workspace)
-    pending = []
-    for dropped in scan_inbox(workspace, settle=settle):
-        if dropped.dataset is None:
-            dropped.dataset = guess_dataset(workspace, dropped.path.read_bytes(), dropped.path.name)
-        if dropped.dataset is None or (dataset and dropped.dataset != dataset):
-            continue
-        if dropped.sha256 in ledger:
-            file_away(workspace, dropped, accepted=True)
-            continue
-        pending.append(dropped)
-    pending.sort(key=lambda d: (order.get(d.dataset, 99), d.path.name))
-    outcomes = []
-    for dropped in pending:
-        outcome = process_bytes(workspace, dropped.dataset, dropped.path.read_bytes(), dropped.path.name, run_id)
-        file_away(workspace, dropped, accepted=outcome.accepted)
-        outcomes.append(outcome)
-    return outcomes

@@ -77,13 +77,3 @@ def quarantine_file(workspace: Workspace, report: Report, data: bytes, filename:
     write_json_atomic(folder / "meta.json", {"source": Path(filename).name, "sha256": report.sha256,
                                              "quarantined": when.isoformat().replace("+00:00", "Z")})
     return folder
-
-
-def list_quarantine(workspace: Workspace, dataset: str | None = None) -> list[dict]:
-    root = workspace.quarantine
-    out = []
-    for meta in sorted(root.glob(f"{dataset or '*'}/*/meta.json")):
-        entry = json.loads(meta.read_text())
-        entry.update({"dataset": meta.parent.parent.name, "folder": str(meta.parent)})
-        out.append(entry)
-    return out
