@@ -6,10 +6,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from assets.dates import parse_date_column
 from assets.numbers import ValueProblem, parse_number_column
+from assets.grid import Grid
 from assets.reading import Sheet, UnusableFile
 from publish.declarations import Declaration
 from publish.report import ERROR, WARNING, Problem
@@ -110,31 +113,98 @@ def _is_blank(value) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
+def _blank_row(number: int) -> Problem:
+    return _problem("blank-row", "This row is empty; it is skipped.", "Baris ini kosong dan dilewati.",
+                    row=number, severity=WARNING)
+
+
+def _extra_cell(number: int, cells: int, width: int, value) -> Problem:
+    return _problem("extra-cell", f"This row has {cells} cells but the header has {width}; a value may have slipped a column.",
+                    f"Baris ini punya {cells} sel sedangkan judul kolom {width}; mungkin ada nilai yang bergeser kolom.",
+                    row=number, value=value)
+
+
+def _missing_cell(number: int, cells: int, width: int) -> Problem:
+    return _problem("missing-cell", f"This row has {cells} cells but the header has {width}.",
+                    f"Baris ini punya {cells} sel sedangkan judul kolom {width}.", row=number)
+
+
+def _fit_row(row: list, number: int, width: int, drop: dict[int, set], problems: list[Problem]) -> list | None:
+    """The row cut or padded to the header's width, or None when it is blank or dropped."""
+    if all(_is_blank(v) for v in row):
+        problems.append(_blank_row(number))
+        return None
+    if any(str(row[pos]).strip() in values for pos, values in drop.items() if pos < len(row)):
+        return None  # a total or subtotal row the declaration says to leave out
+    if len(row) > width:
+        extra = [v for v in row[width:] if not _is_blank(v)]
+        if extra:
+            problems.append(_extra_cell(number, len(row), width, extra[0]))
+        return row[:width]
+    if len(row) < width:
+        problems.append(_missing_cell(number, len(row), width))
+        return list(row) + [""] * (width - len(row))
+    return row
+
+
 def collect_rows(sheet: Sheet, header_row: int, width: int, drop: dict[int, set]):
     """Data rows with their row numbers, and the structural problems frictionless would name."""
     rows, numbers, problems = [], [], []
     for offset, row in enumerate(sheet.rows[header_row + 1:]):
         number = header_row + offset + 2
-        if all(_is_blank(v) for v in row):
-            problems.append(_problem("blank-row", "This row is empty; it is skipped.", "Baris ini kosong dan dilewati.",
-                                     row=number, severity=WARNING))
-            continue
-        if any(str(row[pos]).strip() in values for pos, values in drop.items() if pos < len(row)):
-            continue  # a total or subtotal row the declaration says to leave out
-        if len(row) > width:
-            extra = [v for v in row[width:] if not _is_blank(v)]
-            if extra:
-                problems.append(_problem("extra-cell", f"This row has {len(row)} cells but the header has {width}; a value may have slipped a column.",
-                                         f"Baris ini punya {len(row)} sel sedangkan judul kolom {width}; mungkin ada nilai yang bergeser kolom.",
-                                         row=number, value=extra[0]))
-            row = row[:width]
-        elif len(row) < width:
-            problems.append(_problem("missing-cell", f"This row has {len(row)} cells but the header has {width}.",
-                                     f"Baris ini punya {len(row)} sel sedangkan judul kolom {width}.", row=number))
-            row = list(row) + [""] * (width - len(row))
-        rows.append(row)
-        numbers.append(number)
+        row = _fit_row(row, number, width, drop, problems)
+        if row is not None:
+            rows.append(row)
+            numbers.append(number)
     return rows, numbers, problems
+
+
+def _any(masks: list[pa.Array], length: int) -> pa.Array:
+    out = pa.array(np.zeros(length, dtype=bool))
+    for mask in masks:
+        out = pc.or_(out, mask)
+    return out
+
+
+def collect_columns(grid: Grid, header_row: int, width: int, drop: dict[int, set]):
+    """collect_rows for a Grid, in bulk: string columns of the header's width, row numbers, problems."""
+    start = int(np.searchsorted(grid.numbers, header_row + 2))
+    numbers = grid.numbers[start:]
+    cells = [column.slice(start) for column in grid.columns]
+    count, length = len(numbers), len(cells)
+    blank = [pc.equal(pc.utf8_trim_whitespace(c), "") for c in cells]
+    is_blank = pc.invert(_any([pc.invert(b) for b in blank], count))
+    dropped = _any([pc.is_in(pc.utf8_trim_whitespace(cells[pos]),
+                             value_set=pa.array([v for v in values if isinstance(v, str)], pa.string()))
+                    for pos, values in drop.items() if pos < length], count)
+    keep = pc.and_not(pc.invert(is_blank), dropped)
+    problems = [_blank_row(int(n)) for n in numbers[is_blank.to_numpy(zero_copy_only=False)]]
+    if length > width:
+        extras = [pc.invert(b) for b in blank[width:]]
+        value = pc.coalesce(*[pc.if_else(e, c, None) for e, c in zip(extras, cells[width:])])
+        slipped = pc.and_(keep, _any(extras, count))
+        problems += [_extra_cell(int(n), length, width, v) for n, v in
+                     zip(numbers[slipped.to_numpy(zero_copy_only=False)], value.filter(slipped).to_pylist())]
+        cells = cells[:width]
+    elif length < width:
+        problems += [_missing_cell(int(n), length, width) for n in numbers[keep.to_numpy(zero_copy_only=False)]]
+        cells += [pc.cast(pa.nulls(count), pa.string()).fill_null("")] * (width - length)
+    cells = [c.filter(keep) for c in cells]
+    numbers = numbers[keep.to_numpy(zero_copy_only=False)]
+    odd_rows, odd_numbers = [], []
+    for number, row in grid.odd.items():
+        if number > header_row + 1:
+            row = _fit_row(row, number, width, drop, problems)
+            if row is not None:
+                odd_rows.append(row)
+                odd_numbers.append(number)
+    if odd_rows:  # put rows of other lengths back in file order
+        order = pa.array(np.argsort(np.concatenate([numbers, odd_numbers]), kind="stable"))
+        cells = [pa.concat_arrays([c, pa.array([r[i] for r in odd_rows], pa.string())]).take(order)
+                 for i, c in enumerate(cells)]
+        numbers = np.sort(np.concatenate([numbers, odd_numbers]))
+    problems.sort(key=lambda p: p.row)
+    return cells, numbers, problems
 
 
 def _number_options(declaration: Declaration, name: str) -> dict:
@@ -144,8 +214,55 @@ def _number_options(declaration: Declaration, name: str) -> dict:
             "currency": bool(conf.get("currency")), "percent": bool(conf.get("percent"))}
 
 
+def _value_map(texts: pa.Array, mapped: dict) -> pa.Array:
+    """valueMaps applied in bulk: a mapped text becomes its value, any other text stays."""
+    keys = pa.array(list(mapped), pa.string())
+    found = pc.index_in(texts, value_set=keys)
+    return pc.coalesce(pa.array(list(mapped.values()), pa.string()).take(found), texts)
+
+
+def cast_strings(values: pa.Array, spec: dict, declaration: Declaration, row_numbers):
+    """cast_column for a column of text read from CSV, in bulk: cells are stripped, blanks become null."""
+    name, kind = spec["name"], spec.get("type", "string")
+    texts = pc.utf8_trim_whitespace(values)
+    texts = pc.if_else(pc.equal(texts, ""), None, texts)
+    failed: dict = {}
+    if kind == "string":
+        mapped = declaration.source.get("valueMaps", {}).get(name, {})
+        if mapped and all(isinstance(k, str) and isinstance(v, str) for k, v in mapped.items()):
+            texts = _value_map(texts, mapped)
+        elif mapped:
+            texts = pa.array([mapped.get(s, s) if s is not None else None for s in texts.to_pylist()])
+        return texts, []
+    if kind in ("integer", "year"):
+        parsed, failed = parse_number_column(texts, kind="integer", **_number_options(declaration, name))
+        out = pa.array(parsed, pa.int64())
+    elif kind == "number":
+        parsed, failed = parse_number_column(texts, kind="number", **_number_options(declaration, name))
+        out = pa.array([None if p is None else float(p) for p in parsed], pa.float64())
+    elif kind == "date":
+        conf = declaration.source.get("dates", {})
+        parsed, failed = parse_date_column(texts.to_pylist(), formats=tuple(conf.get("formats", ("iso", "id-long", "dd/mm/yyyy"))),
+                                           zero_date=conf.get("zeroDate", "error"))
+        out = pa.array(parsed, pa.date32())
+    elif kind == "boolean":
+        truth = {"true": True, "ya": True, "1": True, "false": False, "tidak": False, "0": False}
+        strings = texts.to_pylist()
+        parsed = [None if s is None else truth.get(s.lower()) for s in strings]
+        failed = {j: ValueProblem("type-error", f"'{s}' is not true/false.", f"'{s}' bukan benar/salah.")
+                  for j, s in enumerate(strings) if s is not None and parsed[j] is None}
+        out = pa.array(parsed, pa.bool_())
+    else:
+        return texts, []
+    problems = [_problem(problem.code, problem.message_en, problem.message_id, row=int(row_numbers[j]),
+                         field=name, value=texts[j].as_py()) for j, problem in failed.items()]
+    return out, problems
+
+
 def cast_column(values: list, spec: dict, declaration: Declaration, row_numbers: list[int]):
     """A typed Arrow array for one declared field, with a problem for each cell that does not parse."""
+    if isinstance(values, pa.Array):
+        return cast_strings(values, spec, declaration, row_numbers)
     name, kind = spec["name"], spec.get("type", "string")
     problems: list[Problem] = []
     out: list = [None] * len(values)
@@ -215,16 +332,23 @@ def ingest_sheet(sheet: Sheet, declaration: Declaration) -> Ingested:
     positions, mapping, problems = map_header(header, declaration, index, header_row + 1)
     drop = {positions[name]: set(values) for name, values in declaration.source.get("dropRows", {}).items()
             if name in positions}
-    rows, numbers, row_problems = collect_rows(sheet, header_row, len(header), drop)
+    if sheet.grid is not None:  # CSV: whole columns at once
+        cells, numbers, row_problems = collect_columns(sheet.grid, header_row, len(header), drop)
+    else:
+        rows, numbers, row_problems = collect_rows(sheet, header_row, len(header), drop)
+        cells = {pos: [r[pos] for r in rows] for pos in positions.values()}
     problems += row_problems
     arrays, names = [], []
     for spec in declaration.fields:
         pos = positions.get(spec["name"])
-        values = [r[pos] for r in rows] if pos is not None else [None] * len(rows)
+        if pos is not None:
+            values = cells[pos]
+        else:
+            values = pa.nulls(len(numbers), pa.string()) if sheet.grid is not None else [None] * len(numbers)
         array, cell_problems = cast_column(values, spec, declaration, numbers)
         arrays.append(array)
         names.append(spec["name"])
         problems += cell_problems
-    arrays.append(pa.array(numbers, type=pa.int64()))
+    arrays.append(pa.array(np.asarray(numbers, dtype=np.int64)))
     names.append(ROW)
     return Ingested(pa.Table.from_arrays(arrays, names=names), problems, header_row + 1, mapping)

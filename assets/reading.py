@@ -7,7 +7,10 @@ import csv
 import datetime as dt
 import io
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+from assets.grid import Grid, GridRows, read_grid
 
 
 class UnusableFile(Exception):
@@ -24,11 +27,12 @@ class Sheet:
     """Rows as read, before any header is chosen; cells are str, or int/float/date from typed files."""
 
     format: str
-    rows: list[list]
+    rows: Sequence[list]
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None
     notes: list[str] = field(default_factory=list)
+    grid: Grid | None = None  # the same rows column by column, for CSV files (the bulk path)
 
 
 def detect_format(data: bytes, filename: str = "") -> str:
@@ -71,9 +75,19 @@ def decode_text(data: bytes) -> tuple[str, str]:
         return data.decode(best.encoding, errors="strict"), best.encoding
 
 
+def _first_lines(text: str, n: int) -> list[str]:
+    """text.splitlines()[:n] without splitting the whole file."""
+    size = 8192
+    while True:
+        lines = text[:size].splitlines()
+        if len(lines) > n or size >= len(text):
+            return lines[:n]
+        size *= 4
+
+
 def sniff_delimiter(text: str) -> str:
     """The delimiter that splits the first lines most consistently into more than one column."""
-    lines = [line for line in text.splitlines()[:50] if line.strip()]
+    lines = [line for line in _first_lines(text, 50) if line.strip()]
     best, best_score = ",", -1.0
     for delim in (",", ";", "\t", "|"):
         counts = [len(row) for row in csv.reader(lines, delimiter=delim)]
@@ -89,6 +103,12 @@ def sniff_delimiter(text: str) -> str:
 def read_csv(data: bytes) -> Sheet:
     text, encoding = decode_text(data)
     delimiter = sniff_delimiter(text)
+    utf8 = data if encoding == "utf-8" else data[3:] if encoding == "utf-8-sig" else text.encode("utf-8")
+    found = read_grid(text, utf8, delimiter)
+    if found is not None:
+        grid, head = found
+        return Sheet("csv", GridRows(grid, head), encoding=encoding, delimiter=delimiter, grid=grid)
+    # A file ending inside a quoted cell: Python's csv module alone says how to split it.
     rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     return Sheet("csv", rows, encoding=encoding, delimiter=delimiter)
 

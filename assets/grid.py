@@ -1,0 +1,132 @@
+"""A CSV file's rows held column by column in Arrow, split exactly as Python's csv module splits them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pcsv
+
+HEAD_ROWS = 50  # rows parsed by Python's csv too: header detection reads them, and they check Arrow's split
+_SENTINEL = "\x00"
+BLOCK = 1 << 20  # Arrow's read size: one thread over 1 MiB blocks beats one block the size of the file
+
+
+@dataclass
+class Grid:
+    """Rows of the most common length as string columns; rows of any other length kept as lists."""
+
+    columns: list[pa.Array]  # one string array per column, over the rows of exactly len(columns) cells
+    numbers: np.ndarray  # the 1-based record number of each of those rows
+    odd: dict[int, list[str]]  # record number -> cells, for rows of another length
+    count: int  # records in the file
+
+
+class GridRows(Sequence):
+    """sheet.rows for a CSV read into a Grid: the head as Python's csv read it, later rows built on demand."""
+
+    def __init__(self, grid: Grid, head: list[list[str]]):
+        self.grid, self.head = grid, head
+
+    def __len__(self) -> int:
+        return self.grid.count
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("row index out of range")
+        return self.head[index] if index < len(self.head) else self.grid_row(index)
+
+    def grid_row(self, index: int) -> list[str]:
+        """Row `index` (0-based) as Arrow split it."""
+        number = index + 1
+        if number in self.grid.odd:
+            return self.grid.odd[number]
+        at = int(np.searchsorted(self.grid.numbers, number))
+        return [column[at].as_py() for column in self.grid.columns]
+
+
+def _usual_width(head: list[list[str]]) -> int:
+    widths = [len(row) for row in head if row]
+    return max(set(widths), key=widths.count) if widths else 1
+
+
+def read_grid(text: str, utf8: bytes, delimiter: str) -> tuple[Grid, list[list[str]]] | None:
+    """The file's rows as a Grid plus its head rows, or None when Arrow could split a row differently.
+
+    `utf8` is `text` encoded as UTF-8 without BOM. Arrow's parser and Python's csv module agree on
+    every well-formed file; they differ where a quoted cell runs to the end of the file (Arrow drops
+    a final line break inside it). A sentinel record appended to the bytes shows that case: it is
+    swallowed into the open quote. Callers then read the file with Python's csv module.
+    """
+    if not text:
+        return None
+    head = list(itertools.islice(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), HEAD_ROWS))
+    width = _usual_width(head)
+    names = [f"c{i}" for i in range(width)]
+    odd_text: dict[int, str] = {}
+
+    def keep_aside(row) -> str:
+        odd_text[row.number] = row.text
+        return "skip"
+
+    ending = b"" if utf8.endswith((b"\n", b"\r")) else b"\n"
+    data = utf8 + ending + _SENTINEL.encode()
+    whole = min(len(data) + 64, 2**31 - 1)
+    # Arrow can lose the \n of a quoted \r\n that falls on a block boundary: such files are one block.
+    block = whole if b"\r" in utf8 and b'"' in utf8 else min(BLOCK, whole)
+    while True:
+        odd_text.clear()
+        try:
+            table = _read(data, names, delimiter, block, keep_aside)
+            break
+        except pa.ArrowException:  # a record longer than a block, or bytes Arrow refuses
+            if block == whole:
+                return None
+            block = whole
+    count = table.num_rows + len(odd_text)
+    if odd_text.get(count) == _SENTINEL:
+        del odd_text[count]
+    elif width == 1 and table.num_rows and table.column(0)[-1].as_py() == _SENTINEL:
+        table = table.slice(0, table.num_rows - 1)
+    else:
+        return None  # the sentinel was swallowed: the file ends inside a quoted cell
+    count -= 1
+    odd = {number: _split(line, delimiter) for number, line in odd_text.items()}
+    numbers = np.setdiff1d(np.arange(1, count + 1, dtype=np.int64), np.fromiter(odd, np.int64, len(odd)),
+                           assume_unique=True)
+    grid = Grid([table.column(i).combine_chunks() for i in range(width)], numbers, odd, count)
+    rows = GridRows(grid, head)
+    if count < len(head) or (len(head) < HEAD_ROWS and count != len(head)) or any(_unlike(rows.grid_row(i), row) for i, row in enumerate(head)):
+        return None
+    return grid, head
+
+
+def _read(data: bytes, names: list[str], delimiter: str, block: int, handler) -> pa.Table:
+    # Row numbers reach the invalid-row handler only when Arrow reads on one thread.
+    return pcsv.read_csv(
+        io.BytesIO(data),
+        read_options=pcsv.ReadOptions(column_names=names, use_threads=False, block_size=block),
+        parse_options=pcsv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False, newlines_in_values=True,
+                                        invalid_row_handler=handler),
+        convert_options=pcsv.ConvertOptions(column_types={n: pa.string() for n in names}, null_values=[],
+                                            strings_can_be_null=False, quoted_strings_can_be_null=False))
+
+
+def _split(line: str, delimiter: str) -> list[str]:
+    return next(csv.reader(io.StringIO(line, newline=""), delimiter=delimiter), [])
+
+
+def _unlike(arrow_row: list[str], python_row: list[str]) -> bool:
+    """Rows differ, counting an empty line ([] to Python, all-empty cells to Arrow) as equal."""
+    if not python_row:
+        return any(arrow_row)
+    return arrow_row != python_row
