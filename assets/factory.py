@@ -241,12 +241,10 @@ def build_portal_assets(all_ids: list[str]) -> list:
               description="The portal rendered into state/preview/ for a look before it goes live "
                           "(open state/preview/index.html). Nothing public changes here.")
     def preview(context: dg.AssetExecutionContext, terbuka: TerbukaResource):
-        from publish.portal import build_site
-        from publish.releases import recover_all
+        from publish.promote import build_preview
 
         ws = terbuka.workspace()
-        recover_all(ws)
-        written = build_site(ws, ws.preview)
+        written = build_preview(ws)
         return dg.MaterializeResult(metadata={"files_written": len(written),
                                               "preview": dg.MetadataValue.path(str(ws.preview / "index.html"))})
 
@@ -255,16 +253,20 @@ def build_portal_assets(all_ids: list[str]) -> list:
               check_specs=[dg.AssetCheckSpec("verify", asset=dg.AssetKey(["portal"]),
                                              description="Every published file matches its SHA256SUMS manifest, each "
                                                          "dataset's `latest` resolves, and no internal link is broken.")],
-              description="Promote the previewed portal to site/, the folder deployed as-is to the public host; "
-                          "then verify checksums and internal links.")
+              description="Promote the previewed portal to site/ (a copy of state/preview/, the folder deployed "
+                          "as-is to the public host); then verify checksums and internal links.")
     def portal(context: dg.AssetExecutionContext, terbuka: TerbukaResource):
         from publish.links import broken_links
-        from publish.portal import build_site
-        from publish.verify import verify_site
+        from publish.promote import NothingToPromote, promote
+        from publish.verify import verify_all
 
         ws = terbuka.workspace()
-        written = build_site(ws)  # rendering is deterministic: site/ becomes byte-identical to the preview
-        checked = verify_site(ws)
+        try:
+            written = promote(ws)  # a copy of what the officer previewed, not a fresh rendering
+        except NothingToPromote as exc:
+            raise dg.Failure(description=f"Belum ada pratinjau / no preview yet: {exc}. "
+                                         "Materialize `preview` first.") from None
+        checked = verify_all(ws)
         links = broken_links(ws.site)
         problems = checked.missing + checked.changed + checked.extra + checked.broken
         problems += [f"{page}: broken link {ref}" for page, ref in links]

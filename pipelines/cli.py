@@ -135,12 +135,17 @@ def publish(workspace, dataset, file, no_site):
 
 
 def _build_site(workspace):
-    from publish.portal import build_site
-    from publish.releases import recover_all
+    """Rebuild the preview; put it live only when the workspace promotes automatically."""
+    from publish.config import load_config
+    from publish.promote import build_preview, promote
 
-    recover_all(workspace)
-    written = build_site(workspace)
-    click.echo(f"portal: {len(written)} files written in {workspace.site}")
+    written = build_preview(workspace)
+    click.echo(f"preview: {len(written)} files written in {workspace.preview}")
+    if load_config(workspace).get("promote", "auto") == "auto":
+        changed = promote(workspace)
+        click.echo(f"portal: {len(changed)} files updated in {workspace.site}")
+    else:
+        click.echo("portal: not live yet; look at the preview, then run `terbuka promote`")
 
 
 @cli.command()
@@ -195,6 +200,9 @@ def promote(workspace):
     """
     from pipelines.headless import run_promote
 
+    if not (workspace.preview / "index.html").is_file():
+        raise UserError(f"nothing to promote: {workspace.preview} has no portal yet; "
+                        "run `terbuka build-site` (or materialize `preview` in the UI) first")
     result = run_promote(workspace)
     checks = [e.asset_check_evaluation_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
     ok = result.success and all(c.passed for c in checks)
@@ -205,7 +213,7 @@ def promote(workspace):
 @cli.command("build-site")
 @workspace_option
 def build_site_cmd(workspace):
-    """Render the static portal in site/ from the published releases.
+    """Render the portal from the published releases into the preview, and into site/ when promotion is automatic.
 
     \b
     Example:
@@ -217,15 +225,15 @@ def build_site_cmd(workspace):
 @cli.command()
 @workspace_option
 def verify(workspace):
-    """Re-hash every published file against its manifest; exit 1 on any missing, changed or extra file.
+    """Re-hash every published file (release store and site/) against its records; exit 1 on any problem.
 
     \b
     Example:
         terbuka verify
     """
-    from publish.verify import verify_site
+    from publish.verify import verify_all
 
-    result = verify_site(workspace)
+    result = verify_all(workspace)
     for kind in ("missing", "changed", "extra", "broken", "stale"):
         for item in getattr(result, kind):
             click.echo(f"{kind}: {item}")
@@ -249,7 +257,7 @@ def withdraw(workspace, dataset, version, reason):
 
     try:
         entry = do_withdraw(workspace, dataset, version, reason)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, ValueError) as exc:
         raise UserError(str(exc)) from None
     click.echo(f"{dataset} {version} withdrawn on {entry['date']}")
     _build_site(workspace)
@@ -294,8 +302,9 @@ def demo(workspace):
     written = generate_sample(workspace.inbox)
     click.echo(f"sample: {len(written)} files in {workspace.inbox}")
     failures = run_pending(workspace, echo=click.echo)
-    click.echo(f"\nPortal ready: {workspace.site / 'index.html'}\nServe it with: make serve  "
-               f"(or: terbuka serve --workspace {workspace.root})")
+    if (workspace.site / "index.html").is_file():
+        click.echo(f"\nPortal ready: {workspace.site / 'index.html'}\nServe it with: make serve  "
+                   f"(or: terbuka serve --workspace {workspace.root})")
     sys.exit(1 if failures else 0)
 
 

@@ -9,7 +9,7 @@ from pipelines.sensors import raw_op_name
 from publish.workspace import Workspace
 
 
-QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}  # the CLI prints its own summary
+QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}  # the CLI prints its own summary in words
 
 
 def instance_for(workspace: Workspace) -> dg.DagsterInstance:

@@ -39,8 +39,9 @@ class ReleaseResult:
     path: Path
 
 
-def dataset_dir(workspace: Workspace, dataset: str) -> Path:
-    return workspace.site / "datasets" / dataset
+def dataset_dir(workspace: Workspace, dataset: str, tree: Path | None = None) -> Path:
+    """A dataset's folder in the release store, or in another tree laid out like it (the preview, site/)."""
+    return (tree or workspace.releases) / "datasets" / dataset
 
 
 def parse_version(text: str) -> tuple[int, int, int]:
@@ -53,10 +54,11 @@ def is_version(name: str) -> bool:
     return len(parts) == 3 and all(p.isdigit() for p in parts)
 
 
-def next_version(previous: str | None, change: str) -> str:
-    if previous is None:
+def next_version(highest: str | None, change: str) -> str:
+    """The version after the highest one ever written, withdrawn ones included: a number is never reused."""
+    if highest is None:
         return "1.0.0"
-    major, minor, patch = parse_version(previous)
+    major, minor, patch = parse_version(highest)
     if change == "major":
         return f"{major + 1}.0.0"
     if change == "minor":
@@ -64,17 +66,17 @@ def next_version(previous: str | None, change: str) -> str:
     return f"{major}.{minor}.{patch + 1}"
 
 
-def withdrawals(workspace: Workspace, dataset: str) -> dict:
-    path = dataset_dir(workspace, dataset) / WITHDRAWN
+def withdrawals(workspace: Workspace, dataset: str, tree: Path | None = None) -> dict:
+    path = dataset_dir(workspace, dataset, tree) / WITHDRAWN
     return json.loads(path.read_text()) if path.exists() else {}
 
 
-def list_releases(workspace: Workspace, dataset: str) -> list[dict]:
+def list_releases(workspace: Workspace, dataset: str, tree: Path | None = None) -> list[dict]:
     """Every release, oldest first, read from the immutable release.json files (the source of truth)."""
-    root = dataset_dir(workspace, dataset)
+    root = dataset_dir(workspace, dataset, tree)
     if not root.is_dir():
         return []
-    gone = withdrawals(workspace, dataset)
+    gone = withdrawals(workspace, dataset, tree)
     out = []
     for child in root.iterdir():
         if child.is_dir() and not child.is_symlink() and is_version(child.name) and (child / RELEASE).is_file():
@@ -84,8 +86,8 @@ def list_releases(workspace: Workspace, dataset: str) -> list[dict]:
     return sorted(out, key=lambda e: parse_version(e["version"]))
 
 
-def latest_release(workspace: Workspace, dataset: str) -> dict | None:
-    live = [r for r in list_releases(workspace, dataset) if not r.get("withdrawn")]
+def latest_release(workspace: Workspace, dataset: str, tree: Path | None = None) -> dict | None:
+    live = [r for r in list_releases(workspace, dataset, tree) if not r.get("withdrawn")]
     return live[-1] if live else None
 
 
@@ -124,6 +126,34 @@ def recover(workspace: Workspace, dataset: str) -> None:
             elif child.name.startswith(".") and child.name.endswith(".tmp"):
                 child.unlink(missing_ok=True)
         refresh_index(workspace, dataset)
+
+
+def carry_over(old: pa.Table | None, declaration: Declaration) -> tuple[pa.Table | None, str | None]:
+    """The previous release's rows in the declaration's current schema, so a schema change (a major
+    version) keeps the years and stages the new file does not cover. New columns start empty.
+    When old values cannot take the new types, nothing is carried and the reason is returned: the
+    diff then lists every old row as removed, so the loss is visible, never silent."""
+    if old is None:
+        return None, None
+    columns = []
+    for field in writers.arrow_schema(declaration):
+        if field.name not in old.column_names:
+            columns.append(pa.nulls(old.num_rows, field.type))
+            continue
+        try:
+            columns.append(old.column(field.name).cast(field.type))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+            return None, f"{field.name}: the published values do not fit the new type {field.type} ({exc})"
+    return pa.Table.from_arrays(columns, schema=writers.arrow_schema(declaration)), None
+
+
+def _as_text(table: pa.Table | None, declaration: Declaration) -> pa.Table | None:
+    """The declared columns as text, for diffing two releases whose types cannot be reconciled."""
+    if table is None:
+        return None
+    names = declaration.field_names
+    return pa.table({n: (table.column(n).cast(pa.string()) if n in table.column_names
+                         else pa.nulls(table.num_rows, pa.string())) for n in names})
 
 
 def merge_slice(previous: pa.Table | None, incoming: pa.Table, replaces: list[str]) -> pa.Table:
@@ -210,15 +240,14 @@ def write_release(workspace: Workspace, declaration: Declaration, incoming: pa.T
     root.mkdir(parents=True, exist_ok=True)
     with publish_lock(workspace.state / "locks" / f"{declaration.id}.lock"):
         recover(workspace, declaration.id)
+        every = list_releases(workspace, declaration.id)
         previous = latest_release(workspace, declaration.id)
+        highest = every[-1]["version"] if every else None
         old = release_table(workspace, declaration.id) if previous else None
         replaces = declaration.source.get("replaces", [])
         incoming = writers.conform(incoming, declaration)
-        if old is not None and old.schema.equals(incoming.schema, check_metadata=False):
-            table = merge_slice(old, incoming, replaces)
-        else:
-            table = incoming
-        table = sort_table(table, declaration)
+        carried, dropped = carry_over(old, declaration)
+        table = sort_table(merge_slice(carried, incoming, replaces), declaration)
         stage = root / f".staging-{uuid.uuid4().hex}"
         stage.mkdir()
         try:
@@ -229,13 +258,17 @@ def write_release(workspace: Workspace, declaration: Declaration, incoming: pa.T
             if change is None:
                 return ReleaseResult(declaration.id, previous["version"], True, "unchanged",
                                      root / previous["version"])
-            version = next_version(previous and previous["version"], change)
+            version = next_version(highest, change)
+            if (root / version).exists():  # never rename onto a version that exists (it would be lost)
+                raise FileExistsError(f"{declaration.id} {version} already exists; the release store is inconsistent")
             when = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).replace(microsecond=0)
             created = when.isoformat().replace("+00:00", "Z")
             resources, files = _write_data(stage, table, declaration)
-            changes = diff_tables(old if change != "major" else None, table, declaration)
+            before = carried if carried is not None else _as_text(old, declaration)
+            after = table if carried is not None or old is None else _as_text(table, declaration)
+            changes = diff_tables(before, after, declaration)
             changes.update({"from": previous and previous["version"], "to": version,
-                            "totals": totals(old, table, declaration)})
+                            "totals": totals(carried, table, declaration), "dropped": dropped})
             (stage / "changes.json").write_text(writers.dumps(changes))
             (stage / "changes.csv").write_text(changes_csv(changes), newline="")
             (stage / "validation.json").write_text(writers.dumps(report))
@@ -295,6 +328,9 @@ def withdraw(workspace: Workspace, dataset: str, version: str, reason: str,
         raise FileNotFoundError(f"{dataset} has no version {version}")
     with publish_lock(workspace.state / "locks" / f"{dataset}.lock"):
         gone = withdrawals(workspace, dataset)
+        if version in gone:  # the first reason and date stay: a tombstone is not rewritten
+            raise ValueError(f"{dataset} {version} was already withdrawn on {gone[version]['date']}: "
+                             f"{gone[version]['reason']}")
         when = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).replace(microsecond=0)
         gone[version] = {"reason": reason, "date": when.isoformat().replace("+00:00", "Z")}
         write_json_atomic(root / WITHDRAWN, gone)
@@ -304,7 +340,7 @@ def withdraw(workspace: Workspace, dataset: str, version: str, reason: str,
 
 def recover_all(workspace: Workspace) -> None:
     """Repair every dataset's index and `latest` after an interrupted publish (run before each build)."""
-    root = workspace.site / "datasets"
+    root = workspace.releases / "datasets"
     if root.is_dir():
         for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
             with publish_lock(workspace.state / "locks" / f"{folder.name}.lock"):

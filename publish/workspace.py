@@ -49,6 +49,12 @@ class Workspace:
         return self.state / "staging"
 
     @property
+    def releases(self) -> Path:
+        """The release store: every version ever published, the source the portal is rendered from.
+        It is only appended to; site/ and the preview mirror it."""
+        return self.state / "releases"
+
+    @property
     def preview(self) -> Path:
         """The portal as it will look, built before it is promoted to site/."""
         return self.state / "preview"
@@ -62,7 +68,7 @@ class Workspace:
         return self.root / "terbuka.json"
 
     def ensure(self) -> "Workspace":
-        for path in (self.inbox, self.site, self.raw, self.quarantine, self.archive, self.staging,
+        for path in (self.inbox, self.site, self.releases, self.raw, self.quarantine, self.archive, self.staging,
                      self.dagster_home):
             path.mkdir(parents=True, exist_ok=True)
         return self

@@ -6,14 +6,15 @@ import logging
 import os
 import shutil
 import time
+import uuid
 from pathlib import Path
 
-from publish.files import point_symlink, write_if_changed
+from publish.files import fsync_dir, point_symlink, write_if_changed
 from publish.portal import budget as budget_pages
 from publish.portal import ckan, dcat, dcat_us, feeds, pagefind, pages, performance, regulations, sitemap
 from publish.portal.context import Site, load_site
 from publish.portal.render import Page, Renderer
-from publish.releases import INDEX, LATEST, RENDERED
+from publish.releases import INDEX, LATEST, RENDERED, WITHDRAWN
 from publish.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -52,34 +53,60 @@ def render_site(site: Site) -> dict[str, str | bytes]:
     return out
 
 
-def mirror_releases(site: Site, out_dir: Path) -> list[Path]:
-    """Make the release files visible under another output folder (a staging preview), linking when possible."""
+def mirror_releases(site: Site, out_dir: Path, link: bool = True) -> list[Path]:
+    """Make the release store's files visible under out_dir: a new version folder is filled beside its final
+    place and renamed in, so out_dir never shows half a version. Release files never change once written,
+    so the preview hard-links them (no extra disk); site/ gets copies, so nothing done to the deployed
+    folder can reach the store."""
     written = []
-    source_root = site.workspace.site / "datasets"
     for d in site.datasets:
-        src, dst = source_root / d.id, out_dir / "datasets" / d.id
+        src, dst = site.workspace.releases / "datasets" / d.id, out_dir / "datasets" / d.id
         for rel in d.releases:
-            for path in sorted(rel.folder.iterdir()):
-                if not path.is_file() or path.name in RENDERED:
-                    continue
-                target = dst / rel.version / path.name
-                if target.exists() and target.stat().st_size == path.stat().st_size:
-                    continue  # release files never change once written
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.unlink(missing_ok=True)
-                try:
-                    os.link(path, target)
-                except OSError:
-                    shutil.copy2(path, target)
+            target = dst / rel.version
+            if not target.is_dir():
+                dst.mkdir(parents=True, exist_ok=True)
+                stage = dst / f".staging-{uuid.uuid4().hex}"
+                _fill(rel.folder, stage, link)
+                os.rename(stage, target)
+                fsync_dir(dst)
                 written.append(target)
-        if (src / INDEX).is_file() and write_if_changed(dst / INDEX, (src / INDEX).read_bytes()):
-            written.append(dst / INDEX)
+            else:
+                written += _fill(rel.folder, target, link)
+        for name in (INDEX, WITHDRAWN):
+            if (src / name).is_file() and write_if_changed(dst / name, (src / name).read_bytes()):
+                written.append(dst / name)
         latest = d.latest
-        link = dst / LATEST
-        if latest and not (link.is_symlink() and os.readlink(link) == latest.version):
+        pointer = dst / LATEST
+        if latest and not (pointer.is_symlink() and os.readlink(pointer) == latest.version):
             dst.mkdir(parents=True, exist_ok=True)
-            point_symlink(link, latest.version)
-            written.append(link)
+            point_symlink(pointer, latest.version)
+            written.append(pointer)
+        elif not latest and pointer.is_symlink():
+            pointer.unlink()
+            written.append(pointer)
+    return written
+
+
+def _fill(source: Path, target: Path, link: bool) -> list[Path]:
+    """Put a version's files (not its rendered page) into target; files already there are immutable."""
+    written = []
+    target.mkdir(parents=True, exist_ok=True)
+    for path in sorted(source.iterdir()):
+        dest = target / path.name
+        if not path.is_file() or path.name in RENDERED or (dest.exists() and dest.stat().st_size == path.stat().st_size):
+            continue
+        dest.unlink(missing_ok=True)
+        try:
+            if not link:
+                raise OSError("copy requested")
+            os.link(path, dest)
+        except OSError:
+            tmp = target / f".{path.name}.tmp"
+            shutil.copy2(path, tmp)
+            with open(tmp, "rb") as fh:
+                os.fsync(fh.fileno())
+            os.replace(tmp, dest)
+        written.append(dest)
     return written
 
 
@@ -112,8 +139,7 @@ def build_site(workspace: Workspace, out_dir: Path | None = None) -> list[Path]:
     out = Path(out_dir) if out_dir is not None else workspace.site
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    if out.resolve() != workspace.site.resolve():
-        written += mirror_releases(site, out)
+    written += mirror_releases(site, out, link=out.resolve() != workspace.site.resolve())
     rendered = render_site(site)
     for path, content in sorted(rendered.items()):
         if write_if_changed(out / path, content):

@@ -67,7 +67,7 @@ def test_new_dataset_declared_only_as_data_is_published(workspace, tmp_path):
     result = invoke("publish", "sekolah", data, "--workspace", workspace.root, "--no-site")
     assert result.exit_code == 0, result.output
     assert "published version 1.0.0" in result.output
-    csv = (workspace.site / "datasets" / "sekolah" / "1.0.0" / "data.csv").read_text()
+    csv = (workspace.releases / "datasets" / "sekolah" / "1.0.0" / "data.csv").read_text()
     assert "20212345,SDN 1 Sukamaju,1204" in csv.replace('"', "")
     again = invoke("publish", "sekolah", data, "--workspace", workspace.root, "--no-site")
     assert again.exit_code == 0 and "unchanged" in again.output

@@ -25,3 +25,55 @@ def test_manual_promotion_keeps_site_untouched_until_promoted(workspace):
     assert promoted.exit_code == 0, promoted.output
     assert "verified" in promoted.output
     assert (workspace.site / "index.html").read_bytes() == (workspace.preview / "index.html").read_bytes()
+
+
+def _manual(workspace):
+    config = json.loads(workspace.config_file.read_text())
+    config["promote"] = "manual"
+    workspace.config_file.write_text(json.dumps(config))
+
+
+def test_publish_with_manual_promotion_changes_nothing_public(workspace, tmp_path):
+    _manual(workspace)
+    first = tmp_path / "w.csv"
+    first.write_text(WILAYAH)
+    assert CliRunner().invoke(cli, ["publish", "wilayah", str(first), "--workspace", str(workspace.root)]).exit_code == 0
+    assert CliRunner().invoke(cli, ["promote", "--workspace", str(workspace.root)]).exit_code == 0
+    live = {p: p.read_bytes() for p in workspace.site.rglob("*") if p.is_file()}
+    second = tmp_path / "w2.csv"
+    second.write_text(WILAYAH + "32.61,KABUPATEN CONTOH,Kabupaten,32\n")
+    out = CliRunner().invoke(cli, ["publish", "wilayah", str(second), "--workspace", str(workspace.root)])
+    assert out.exit_code == 0 and "not live yet" in out.output, out.output
+    assert (workspace.preview / "datasets/wilayah/1.1.0/data.csv").is_file()
+    # site/ is exactly as it was: no new version, `latest` and releases.json unmoved, no page rewritten
+    assert {p: p.read_bytes() for p in workspace.site.rglob("*") if p.is_file()} == live
+    assert (workspace.site / "datasets/wilayah/latest").resolve().name == "1.0.0"
+    withdrawn = CliRunner().invoke(cli, ["withdraw", "wilayah", "1.0.0", "--reason", "uji",
+                                         "--workspace", str(workspace.root)])
+    assert withdrawn.exit_code == 0
+    assert {p: p.read_bytes() for p in workspace.site.rglob("*") if p.is_file()} == live
+    assert CliRunner().invoke(cli, ["promote", "--workspace", str(workspace.root)]).exit_code == 0
+    assert (workspace.site / "datasets/wilayah/latest").resolve().name == "1.1.0"
+    assert "uji" in (workspace.site / "datasets/wilayah/1.0.0/index.html").read_text()
+
+
+def test_promotion_copies_the_preview_and_never_links_the_store(workspace):
+    from publish.promote import build_preview, promote
+    from publish.verify import verify_all
+
+    assert process_bytes(workspace, "wilayah", WILAYAH.encode(), "w.csv").accepted
+    build_preview(workspace)
+    promote(workspace)
+    stored = workspace.releases / "datasets/wilayah/1.0.0/data.csv"
+    public = workspace.site / "datasets/wilayah/1.0.0/data.csv"
+    assert public.read_bytes() == stored.read_bytes() and not public.samefile(stored)
+    assert (workspace.preview / "datasets/wilayah/1.0.0/data.csv").samefile(stored)  # the preview costs no disk
+    (workspace.site / "old-page.html").write_text("gone from the preview")
+    assert promote(workspace) == [workspace.site / "old-page.html"]  # removed; nothing else rewritten
+    assert not (workspace.site / "old-page.html").exists()
+    assert verify_all(workspace).ok
+
+
+def test_promoting_without_a_preview_is_refused(workspace):
+    result = CliRunner().invoke(cli, ["promote", "--workspace", str(workspace.root)])
+    assert result.exit_code == 2 and "nothing to promote" in result.output

@@ -1,4 +1,5 @@
-"""SIGKILL a publishing process at random moments: the site always verifies and `latest` always resolves."""
+"""SIGKILL a publishing process at random moments: the release store and site/ always verify and `latest`
+always resolves in both."""
 
 import os
 import random
@@ -9,12 +10,13 @@ import textwrap
 import time
 
 from publish.releases import latest_release, list_releases
-from publish.verify import verify_site
+from publish.verify import verify_all
 
 CHILD = textwrap.dedent("""
     import sys
     import pyarrow as pa
     from publish.declarations import get_declaration
+    from publish.promote import build_preview, promote
     from publish.releases import write_release
     from publish.workspace import Workspace
 
@@ -28,6 +30,9 @@ CHILD = textwrap.dedent("""
                  for n in range(1, 60)]
         write_release(ws, d, pa.Table.from_pylist(rows), {"errors": 0, "warnings": 0},
                       {"name": f"{i}.csv", "sha256": "0" * 64}, "https://example.test/")
+        if i % 2 == 0:  # now and then the portal too: kills then also land in the preview build and promotion
+            build_preview(ws)
+            promote(ws)
 
     publish(start)  # warm up (imports, caches) so the kill lands in steady publishing, not at start-up
     print("ready", flush=True)
@@ -47,15 +52,16 @@ def test_kill_at_random_moments_never_breaks_the_site(workspace, tmp_path):
         child = subprocess.Popen([sys.executable, str(script), str(workspace.root), str(attempt * 1000)],
                                  stdout=subprocess.PIPE, env=env)
         assert child.stdout.readline().strip() == b"ready"
-        time.sleep(rng.uniform(0.0, 0.5))
+        time.sleep(rng.uniform(0.0, 1.0))
         child.send_signal(signal.SIGKILL)
         child.wait()
-        result = verify_site(workspace)
+        result = verify_all(workspace)
         assert result.ok, (attempt, result)
-        live = latest_release(workspace, "wilayah")
-        if live:
-            link = workspace.site / "datasets" / "wilayah" / "latest"
-            assert link.resolve().is_dir() and (link / "data.csv").is_file()
+        for tree in (workspace.releases, workspace.site):
+            if latest_release(workspace, "wilayah", tree):
+                link = tree / "datasets" / "wilayah" / "latest"
+                assert link.resolve().is_dir() and (link / "data.csv").is_file(), (attempt, tree)
     versions = [r["version"] for r in list_releases(workspace, "wilayah")]
     assert len(versions) > KILLS, "the kills all landed before any release: the test proved nothing"
     assert len(versions) == len(set(versions))
+    assert list_releases(workspace, "wilayah", workspace.site), "no promotion ever finished: the test proved nothing"

@@ -9,6 +9,9 @@ from publish.declarations import get_declaration
 from publish.releases import latest_release, list_releases, withdraw, write_release
 from publish.verify import verify_site
 
+def store(ws):
+    return ws.releases
+
 REPORT = {"errors": 0, "warnings": 0, "groups": [], "rules": []}
 
 
@@ -74,17 +77,75 @@ def test_perubahan_is_a_slice_of_its_own_compared_with_murni(workspace):
 def test_release_files_match_manifest_and_withdrawal_moves_latest(workspace):
     publish(workspace, apbd_rows())
     publish(workspace, apbd_rows(dinkes=2_000_000))
-    assert verify_site(workspace).ok
+    assert verify_site(workspace, store(workspace)).ok
     assert latest_release(workspace, "apbd")["version"] == "1.1.0"
     withdraw(workspace, "apbd", "1.1.0", "typo in Dinas Kesehatan")
     assert latest_release(workspace, "apbd")["version"] == "1.0.0"
-    link = workspace.site / "datasets" / "apbd" / "latest"
+    link = store(workspace) / "datasets" / "apbd" / "latest"
     assert link.resolve().name == "1.0.0"
-    assert (workspace.site / "datasets" / "apbd" / "1.1.0" / "data.csv").exists()
-    assert verify_site(workspace).ok
-    (workspace.site / "datasets" / "apbd" / "1.0.0" / "data.csv").write_text("tampered")
-    result = verify_site(workspace)
-    assert result.changed == ["datasets/apbd/1.0.0/data.csv"]
+    assert (store(workspace) / "datasets" / "apbd" / "1.1.0" / "data.csv").exists()
+    assert verify_site(workspace, store(workspace)).ok
+    (store(workspace) / "datasets" / "apbd" / "1.0.0" / "data.csv").write_text("tampered")
+    result = verify_site(workspace, store(workspace))
+    assert result.changed == ["state/releases/datasets/apbd/1.0.0/data.csv"]
+
+
+def test_verify_catches_a_tampered_file_whose_manifest_was_rewritten_to_match(workspace):
+    from publish.files import sha256_file
+
+    folder = publish(workspace, apbd_rows()).path
+    (folder / "data.csv").write_text("kode\r\n1\r\n")
+    manifest = folder / "SHA256SUMS"
+    lines = [f"{sha256_file(folder / 'data.csv')}  data.csv" if line.endswith("  data.csv") else line
+             for line in manifest.read_text().splitlines()]
+    manifest.write_text("\n".join(lines) + "\n")
+    result = verify_site(workspace, store(workspace))
+    assert result.changed and "data.csv" in result.changed[0] and not result.ok
+
+
+def test_withdrawing_the_latest_never_reuses_its_number(workspace):
+    publish(workspace, apbd_rows())
+    publish(workspace, apbd_rows(dinkes=2_000_000))
+    withdraw(workspace, "apbd", "1.1.0", "typo in Dinas Kesehatan")
+    fixed = publish(workspace, apbd_rows(dinkes=1_200_000))
+    assert (fixed.version, fixed.change) == ("1.2.0", "minor")
+    changes = json.loads((fixed.path / "changes.json").read_text())
+    assert changes["from"] == "1.0.0" and changes["changed"] == 1  # compared with what readers had: 1.0.0
+    assert [r["version"] for r in list_releases(workspace, "apbd")] == ["1.0.0", "1.1.0", "1.2.0"]
+    assert latest_release(workspace, "apbd")["version"] == "1.2.0"
+    assert verify_site(workspace, store(workspace)).ok
+
+
+def test_a_tombstone_is_not_rewritten(workspace):
+    publish(workspace, apbd_rows())
+    withdraw(workspace, "apbd", "1.0.0", "first reason")
+    with pytest.raises(ValueError, match="already withdrawn"):
+        withdraw(workspace, "apbd", "1.0.0", "second reason")
+    assert list_releases(workspace, "apbd")[0]["withdrawn"]["reason"] == "first reason"
+
+
+def _add_field(ws, field):
+    path = ws.schemas / "apbd" / "datapackage.json"
+    doc = json.loads(path.read_text())
+    doc["resources"][0]["schema"]["fields"].append(field)
+    path.write_text(json.dumps(doc))
+
+
+def test_schema_change_keeps_the_slices_the_file_does_not_cover(workspace):
+    import pyarrow.parquet as pq
+
+    publish(workspace, apbd_rows("murni"))
+    publish(workspace, apbd_rows("perubahan", dinkes=1_200_000))
+    _add_field(workspace, {"name": "catatan", "type": "string", "description": "Catatan."})
+    table = apbd_rows("murni").append_column("catatan", pa.array(["baru", None]))
+    result = publish(workspace, table)
+    assert (result.version, result.change) == ("2.0.0", "major")
+    data = pq.read_table(result.path / "data.parquet")
+    assert sorted(set(data.column("tahap").to_pylist())) == ["murni", "perubahan"]  # perubahan carried over
+    assert data.num_rows == 4 and "catatan" in data.column_names
+    changes = json.loads((result.path / "changes.json").read_text())
+    assert changes["from"] == "1.1.0" and (changes["added"], changes["removed"], changes["changed"]) == (0, 0, 1)
+    assert changes["dropped"] is None
 
 
 def test_schema_change_is_a_major_version(workspace):
@@ -95,7 +156,11 @@ def test_schema_change_is_a_major_version(workspace):
     doc["resources"][0]["schema"]["foreignKeys"] = doc["resources"][0]["schema"]["foreignKeys"][:1]
     path.write_text(json.dumps(doc))
     table = apbd_rows().drop_columns(["dasar_hukum"]).append_column("dasar_hukum", pa.array([1, 2]))
-    assert publish(workspace, table).version == "2.0.0"
+    result = publish(workspace, table)
+    assert result.version == "2.0.0"
+    changes = json.loads((result.path / "changes.json").read_text())
+    # "perda-2023-12" cannot become a number: nothing is carried, and the diff says what readers lose
+    assert "dasar_hukum" in changes["dropped"] and changes["from"] == "1.0.0" and changes["changed"] == 2
 
 
 def test_metadata_only_change_is_a_patch(workspace):
@@ -119,6 +184,6 @@ def test_recovery_on_a_healthy_site_writes_nothing(workspace):
     from publish.releases import recover_all
 
     publish(workspace, apbd_rows())
-    before = {p: p.stat().st_mtime_ns for p in workspace.site.rglob("*")}
+    before = {p: p.stat().st_mtime_ns for p in workspace.releases.rglob("*")}
     recover_all(workspace)
-    assert {p: p.stat().st_mtime_ns for p in workspace.site.rglob("*")} == before
+    assert {p: p.stat().st_mtime_ns for p in workspace.releases.rglob("*")} == before

@@ -1,0 +1,143 @@
+"""Put the previewed portal live: make site/ a copy of state/preview/, file by file, never half a version.
+
+The officer looked at the preview; promotion copies exactly that, it does not render again (a release
+that landed after the preview was built waits for the next preview). Order matters for a reader of
+site/ during the copy: new version folders appear first (each renamed in whole), then pages and
+catalogues, then each dataset's `latest` and releases.json, and only at the end are pages that left the
+preview removed. Release files in site/ are never removed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+from publish.files import fsync_dir, point_symlink, publish_lock, write_atomic
+from publish.releases import INDEX, LATEST, RENDERED, is_version
+from publish.workspace import Workspace
+
+
+class NothingToPromote(Exception):
+    """There is no preview yet."""
+
+
+def promote(workspace: Workspace) -> list[Path]:
+    """Copy the preview into site/; returns what was written or removed there."""
+    source, target = workspace.preview, workspace.site
+    if not (source / "index.html").is_file():
+        raise NothingToPromote(f"{source} has no portal yet; build the preview first")
+    with portal_lock(workspace):
+        target.mkdir(parents=True, exist_ok=True)
+        _clear_leftovers(target)
+        written = _copy_versions(source, target)
+        late = []
+        for rel in _walk(source):
+            if _is_release_file(rel):
+                continue
+            if rel.name in (LATEST, INDEX) and rel.parent.parent == Path("datasets"):
+                late.append(rel)  # after every page that the new `latest` may link to
+                continue
+            if _sync_one(source / rel, target / rel):
+                written.append(target / rel)
+        for rel in late:
+            if _sync_one(source / rel, target / rel):
+                written.append(target / rel)
+        keep = set(_walk(source))
+        for rel in _walk(target):
+            if rel not in keep and not _is_release_file(rel):
+                (target / rel).unlink()
+                written.append(target / rel)
+                _prune(target / rel, target)
+        return written
+
+
+def portal_lock(workspace: Workspace):
+    """Held while the preview is built and while it is promoted, so a promotion never copies half a build."""
+    return publish_lock(workspace.state / "locks" / "portal.lock")
+
+
+def build_preview(workspace: Workspace) -> list[Path]:
+    """Render the portal from the release store into state/preview/."""
+    from publish.portal import build_site
+    from publish.releases import recover_all
+
+    recover_all(workspace)
+    with portal_lock(workspace):
+        return build_site(workspace, workspace.preview)
+
+
+def _walk(root: Path) -> list[Path]:
+    """Every file and symlink under root, relative, without following links; hidden work files
+    (a build's temporary folders, a staging version) are not part of the portal."""
+    out = []
+    for folder, dirs, files in os.walk(root):
+        here = Path(folder)
+        dirs[:] = [d for d in dirs if not d.startswith((".staging-", ".pagefind-"))]
+        for name in files + [d for d in dirs if (here / d).is_symlink()]:
+            if not name.endswith(".tmp"):
+                out.append((here / name).relative_to(root))
+    return sorted(out)
+
+
+def _is_release_file(rel: Path) -> bool:
+    """datasets/<dataset>/<version>/<file>: immutable, copied with its whole version folder."""
+    parts = rel.parts
+    return len(parts) == 4 and parts[0] == "datasets" and is_version(parts[2]) and parts[3] not in RENDERED
+
+
+def _copy_versions(source: Path, target: Path) -> list[Path]:
+    written = []
+    root = source / "datasets"
+    if not root.is_dir():
+        return written
+    for version in sorted(root.glob("*/*")):
+        if not version.is_dir() or version.is_symlink() or not is_version(version.name):
+            continue
+        dest = target / version.relative_to(source)
+        if dest.is_dir():
+            continue
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        stage = dest.parent / f".staging-{uuid.uuid4().hex}"
+        stage.mkdir()
+        for path in sorted(version.iterdir()):
+            if path.is_file() and path.name not in RENDERED:
+                shutil.copy2(path, stage / path.name)
+                with open(stage / path.name, "rb") as fh:
+                    os.fsync(fh.fileno())
+        fsync_dir(stage)
+        os.rename(stage, dest)
+        fsync_dir(dest.parent)
+        written.append(dest)
+    return written
+
+
+def _sync_one(src: Path, dest: Path) -> bool:
+    """Make dest equal src (a symlink stays a symlink); False when it already was."""
+    if src.is_symlink():
+        pointer = os.readlink(src)
+        if dest.is_symlink() and os.readlink(dest) == pointer:
+            return False
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        point_symlink(dest, pointer)
+        return True
+    data = src.read_bytes()
+    if dest.is_file() and not dest.is_symlink() and dest.stat().st_size == len(data) and dest.read_bytes() == data:
+        return False
+    write_atomic(dest, data)
+    return True
+
+
+def _clear_leftovers(target: Path) -> None:
+    """A promotion killed mid-copy leaves only hidden staging folders and temp files: remove them."""
+    root = target / "datasets"
+    if root.is_dir():
+        for stage in root.glob("*/.staging-*"):
+            shutil.rmtree(stage, ignore_errors=True)
+
+
+def _prune(path: Path, root: Path) -> None:
+    for folder in path.parents:
+        if folder == root or not folder.is_dir() or any(folder.iterdir()):
+            break
+        folder.rmdir()
