@@ -13,6 +13,11 @@ from publish.declarations import Declaration
 from publish.report import ERROR, Problem
 
 KEEP = 200
+# A rule whose query selects no row has checked nothing: it is reported as not applied (this
+# severity counts as neither an error nor a warning), never as a silent pass.
+INFO = "info"
+# Rules that are meaningful on an empty selection (zero distinct values is itself a finding).
+RUN_WHEN_EMPTY = ("expect_column_unique_value_count_to_be_between",)
 _lock = threading.Lock()
 _batch_definition = None
 
@@ -83,12 +88,29 @@ def _problems_from(result: dict, spec: dict, df) -> tuple[list[Problem], int]:
     if not problems:
         observed = result.get("observed_value")
         value = None if observed is None else str(observed)
+        column = kwargs.get("column")
+        if spec["type"] == "expect_column_unique_value_count_to_be_between" and column in df.columns:
+            # "2" says little; the values themselves ("murni, perubahan") say what to split.
+            distinct = sorted({str(v) for v in df[column].dropna().unique()})
+            value = ", ".join(distinct[:10]) + (", ..." if len(distinct) > 10 else "") if distinct else "(kosong / empty)"
         if count is None:
             count = 1
         if not problems and count:
             problems.append(Problem(type="business-rule", severity=severity, field=field, value=value,
                                     check=spec["id"], note=note_en, note_id=note_id))
     return problems, max(int(count or 0), len(problems))
+
+
+def _not_applied(spec: dict) -> Problem:
+    """An info note for a rule that selected no row of this file (e.g. no realisation in a murni
+    budget, no parent account rows): it checked nothing, so it neither passes nor fails."""
+    description = spec.get("description", {})
+    rule_en = description.get("en", spec["type"])
+    rule_id = description.get("id", rule_en)
+    return Problem(type="business-rule", severity=INFO, check=spec["id"],
+                   note=f"Not checked: no row of this file is one this rule applies to. Rule: {rule_en}",
+                   note_id=f"Tidak diperiksa: tidak ada baris dalam berkas ini yang menjadi sasaran aturan ini. "
+                           f"Aturan: {rule_id}")
 
 
 def run_suite(table: pa.Table, declaration: Declaration) -> tuple[list[Problem], list[tuple[Problem, int]], list[dict]]:
@@ -106,8 +128,12 @@ def run_suite(table: pa.Table, declaration: Declaration) -> tuple[list[Problem],
         if ROW in df.columns:
             result_format["unexpected_index_column_names"] = [ROW]
         expectation = expectation_class(spec["type"])(**kwargs)
-        if df.empty and spec["type"] not in ("expect_column_unique_value_count_to_be_between",):
-            outcomes.append({"id": spec["id"], "severity": spec.get("severity", ERROR), "success": True, "unexpected": 0})
+        if df.empty and spec["type"] not in RUN_WHEN_EMPTY:
+            skipped = _not_applied(spec)
+            problems.append(skipped)
+            outcomes.append({"id": spec["id"], "severity": spec.get("severity", ERROR), "success": True,
+                             "unexpected": 0, "rows_checked": 0, "skipped": True,
+                             "reason": {"en": skipped.note, "id": skipped.note_id}})
             continue
         batch = batch_definition.get_batch(batch_parameters={"dataframe": df})
         validation = batch.validate(expectation, result_format=result_format)
@@ -116,5 +142,6 @@ def run_suite(table: pa.Table, declaration: Declaration) -> tuple[list[Problem],
         if total > len(found) and found:
             overflow.append((found[-1], total - len(found)))
         outcomes.append({"id": spec["id"], "severity": spec.get("severity", ERROR),
-                         "success": bool(validation.success), "unexpected": total})
+                         "success": bool(validation.success), "unexpected": total,
+                         "rows_checked": len(df), "skipped": False})
     return problems, overflow, outcomes

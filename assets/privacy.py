@@ -46,43 +46,57 @@ def text_fields(declaration: Declaration) -> list[str]:
     return out
 
 
-def _problem(kind_en, kind_id, row, field, value) -> Problem:
+def _problem(kind, kind_en, kind_id, row, field, value) -> Problem:
+    """One personal-data cell; `check` names the kind so that each kind is its own report group
+    (Report groups by severity, type, field and check: NIK and phone numbers in one column must
+    not share one count and the first example's note)."""
     shown = value if len(value) <= 40 else value[:37] + "..."
-    return Problem(type="personal-data", row=row, field=field, value=shown,
+    return Problem(type="personal-data", check=kind, row=row, field=field, value=shown,
                    note=f"This cell appears to hold {kind_en}; personal data is never published. Remove it, or declare the column in personalDataAllowed if it is public by law.",
                    note_id=f"Sel ini tampaknya memuat {kind_id}; data pribadi tidak boleh diterbitkan. Hapus, atau nyatakan kolom ini di personalDataAllowed bila terbuka menurut undang-undang.")
 
 
-def check_privacy(table: pa.Table, declaration: Declaration) -> list[Problem]:
-    """Problems for personal data and formula-leading cells in free-text columns."""
+def check_privacy(table: pa.Table, declaration: Declaration) -> tuple[list[Problem], list[tuple[Problem, int]]]:
+    """Problems for personal data and formula-leading cells in free-text columns: up to LIMIT examples per
+    column and kind, and for each, how many more cells there are (counts are always exact)."""
     con = duckdb.connect()
     con.register("data", table)
     problems: list[Problem] = []
+    overflow: list[tuple[Problem, int]] = []
+
+    def keep(found: list[Problem], total: int) -> None:
+        problems.extend(found[:LIMIT])
+        if total > LIMIT and found:
+            overflow.append((found[LIMIT - 1], total - LIMIT))
+
     for spec in declaration.fields:
         if spec.get("type", "string") != "string" or spec["name"] not in table.column_names:
             continue
         col = '"' + spec["name"] + '"'
-        rows = con.execute(f"SELECT {ROW}, {col} FROM data WHERE regexp_matches({col}, '^[=+@\\t\\r]') "
-                           f"ORDER BY 1 LIMIT {LIMIT}").fetchall()
-        for row, value in rows:
-            problems.append(Problem(
-                type="formula-injection", row=row, field=spec["name"], value=value[:40],
-                note="This cell starts with =, +, @, a tab or a carriage return; a spreadsheet would run it as a formula. Remove that first character or put the text in quotes differently.",
-                note_id="Sel ini diawali =, +, @, tab atau carriage return; program lembar kerja akan menjalankannya sebagai rumus. Hapus karakter pertama itu."))
+        where = f"regexp_matches({col}, '^[=+@\\t\\r]')"
+        total = con.execute(f"SELECT count(*) FROM data WHERE {where}").fetchone()[0]
+        rows = con.execute(f"SELECT {ROW}, {col} FROM data WHERE {where} ORDER BY 1 LIMIT {LIMIT}").fetchall() if total else []
+        keep([Problem(
+            type="formula-injection", check="formula", row=row, field=spec["name"], value=value[:40],
+            note="This cell starts with =, +, @, a tab or a carriage return; a spreadsheet would run it as a formula. Remove that first character or put the text in quotes differently.",
+            note_id="Sel ini diawali =, +, @, tab atau carriage return; program lembar kerja akan menjalankannya sebagai rumus. Hapus karakter pertama itu.")
+            for row, value in rows], total)
     for name in text_fields(declaration):
         if name not in table.column_names:
             continue
         col = '"' + name + '"'
-        for row, value in con.execute(f"SELECT {ROW}, {col} FROM data WHERE regexp_matches({col}, '[0-9]{{16}}') "
-                                      f"ORDER BY 1").fetchall():
-            if any(is_nik(m.group(2)) for m in re.finditer(NIK_CANDIDATE, value)):
-                problems.append(_problem("an Indonesian NIK (identity number)", "NIK (nomor induk kependudukan)",
-                                         row, name, value))
+        found = [_problem("nik", "an Indonesian NIK (identity number)", "NIK (nomor induk kependudukan)", row, name, value)
+                 for row, value in con.execute(f"SELECT {ROW}, {col} FROM data WHERE regexp_matches({col}, '[0-9]{{16}}') "
+                                               f"ORDER BY 1").fetchall()
+                 if any(is_nik(m.group(2)) for m in re.finditer(NIK_CANDIDATE, value))]
+        keep(found, len(found))
         for kind, (pattern, en, id_) in PATTERNS.items():
-            sql = (f"SELECT {ROW}, {col} FROM data WHERE regexp_matches({col}, {_lit(pattern)}) "
-                   f"ORDER BY 1 LIMIT {LIMIT}")
-            problems += [_problem(en, id_, row, name, value) for row, value in con.execute(sql).fetchall()]
-    return problems
+            where = f"regexp_matches({col}, {_lit(pattern)})"
+            total = con.execute(f"SELECT count(*) FROM data WHERE {where}").fetchone()[0]
+            if total:
+                sql = f"SELECT {ROW}, {col} FROM data WHERE {where} ORDER BY 1 LIMIT {LIMIT}"
+                keep([_problem(kind, en, id_, row, name, value) for row, value in con.execute(sql).fetchall()], total)
+    return problems, overflow
 
 
 def _lit(text: str) -> str:

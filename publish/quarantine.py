@@ -12,6 +12,8 @@ from publish.report import Report
 from publish.workspace import Workspace
 
 FIXES = {
+    "no-rows": ("Isi baris data di bawah judul kolom (bukan hanya judul, baris kosong atau baris jumlah), lalu kirim ulang.",
+                "Put the data rows under the header row (not only the header, blank or total rows) and drop the file again."),
     "type-error": ("Perbaiki nilai agar sesuai tipe kolom (angka, tanggal) lalu kirim ulang berkas.",
                    "Correct the value to the column's type (number, date) and drop the file again."),
     "ambiguous-number": ("Tulis angka tanpa keraguan pemisah (mis. 313637 atau 313,637 sesuai konvensi), atau nyatakan gaya angka di source.json.",
@@ -40,7 +42,7 @@ table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{border:1px solid
 <br><span class="en" lang="en">was not published for dataset <code>{{ report.dataset }}</code>. The last good version stays live.</span></p>
 <p>SHA-256: <code>{{ report.sha256 }}</code> · {{ report.rows }} baris / rows · {{ report.errors }} kesalahan / errors · {{ report.warnings }} peringatan / warnings · {{ when }}</p>
 <h2>Yang harus diperbaiki <span class="en" lang="en">/ What to fix</span></h2>
-{% for g in groups %}
+{% for g in groups if g.severity != "info" %}
 <section>
 <h3 class="{{ g.severity }}">{{ loop.index }}. {{ g.note_id }}{% if g.count > 1 %} — {{ g.count }}×{% endif %}</h3>
 <p class="en" lang="en">{{ g.note }}</p>
@@ -53,6 +55,9 @@ table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{border:1px solid
 </tbody></table>{% endif %}
 </section>
 {% endfor %}
+{% set notes = groups | selectattr("severity", "equalto", "info") | list %}
+{% if notes %}<h2>Catatan <span class="en" lang="en">/ Notes (nothing to fix)</span></h2>
+<ul>{% for g in notes %}<li>{{ g.note_id }}<br><span class="en" lang="en">{{ g.note }}</span></li>{% endfor %}</ul>{% endif %}
 <h2>Setelah diperbaiki <span class="en" lang="en">/ After fixing</span></h2>
 <p>Letakkan berkas yang sudah diperbaiki di folder <code>inbox/{{ report.dataset }}/</code>; tidak perlu membersihkan apa pun.
 <br><span class="en" lang="en">Drop the corrected file into <code>inbox/{{ report.dataset }}/</code>; nothing needs cleaning up.</span></p>

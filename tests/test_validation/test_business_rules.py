@@ -37,7 +37,8 @@ def test_apbd_rules_pass_on_consistent_lines(workspace):
     rows = [line("5.1.02.01.01.0024", 100, 90, row=2), line("5.1.02.01.01.0025", 300, 300, row=3),
             line("5.1.02.01.01", 400, None, row=4)]
     found, outcomes = failed(workspace, "apbd", rows)
-    assert found == set() and all(outcomes.values())
+    # no revenue (account 4) line: that rule is noted as not checked, at info severity
+    assert found == {("realisasi-pendapatan-melebihi-target", "info", None)} and all(outcomes.values())
 
 
 def test_peraturan_revoked_needs_its_revoker(workspace):
@@ -50,3 +51,37 @@ def test_peraturan_revoked_needs_its_revoker(workspace):
     found, _ = failed(workspace, "peraturan", rows)
     assert ("dicabut-menyebut-pencabut", "error", 2) in found
     assert ("pengundangan-tidak-sebelum-penetapan", "warning", 2) in found
+
+
+def test_rules_that_select_no_row_are_reported_as_not_checked(workspace):
+    """A murni budget (one stage, no realisation yet, only detail lines) selects no row for the
+    realisation and parent-sum rules: they are reported as not checked, with the reason, at info
+    severity (neither an error nor a warning), never as a silent pass over zero rows."""
+    from publish.report import Report
+
+    rows = [line("5.1.02.01.01.0024", 100, None, row=2), line("5.1.02.01.01.0025", 300, None, row=3)]
+    problems, _, outcomes = run_suite(pa.Table.from_pylist(rows), get_declaration(workspace, "apbd"))
+    by_id = {o["id"]: o for o in outcomes}
+    skipped = {"realisasi-belanja-tidak-melebihi-anggaran", "realisasi-pendapatan-melebihi-target",
+               "jumlah-induk-sama-dengan-rincian"}
+    assert {i for i, o in by_id.items() if o["skipped"]} == skipped
+    for rule in skipped:
+        assert by_id[rule]["rows_checked"] == 0 and "Not checked" in by_id[rule]["reason"]["en"]
+        assert "Tidak diperiksa" in by_id[rule]["reason"]["id"]
+    # the single-stage, single-year rules are meaningful here and pass over every row
+    for rule in ("satu-tahap", "satu-tahun", "kode-program-sesuai-induk"):
+        assert by_id[rule]["success"] and not by_id[rule]["skipped"] and by_id[rule]["rows_checked"] == 2
+    assert {(p.check, p.severity, p.row) for p in problems} == {(rule, "info", None) for rule in skipped}
+    report = Report(dataset="apbd", rows=2)
+    report.extend(problems)
+    assert report.valid and report.errors == 0 and report.warnings == 0
+    notes = {g["check"]: g["note"] for g in report.groups()}
+    assert "Expenditure (account 5) realisation" in notes["realisasi-belanja-tidak-melebihi-anggaran"]
+
+
+def test_mixed_stages_name_the_stages_not_their_count(workspace):
+    rows = [line("5.1.02.01.01.0024", 100, None, row=2),
+            line("5.1.02.01.01.0025", 300, None, tahap="perubahan", row=3)]
+    problems, _, _ = run_suite(pa.Table.from_pylist(rows), get_declaration(workspace, "apbd"))
+    (stage,) = [p for p in problems if p.check == "satu-tahap"]
+    assert stage.severity == "error" and stage.value == "murni, perubahan" and stage.field == "tahap"

@@ -100,3 +100,40 @@ def test_plain_report_names_row_and_column(tmp_path, catatan, test_workspace):
     assert "Traceback" not in result.output
     assert "personal-data x1: row 2 column keterangan" in result.output, result.output
     assert "formula-injection x1: row 3 column keterangan" in result.output, result.output
+
+
+def test_each_kind_of_personal_data_is_its_own_group(tmp_path, catatan, validate):
+    """NIK, phone and e-mail in one column are three groups, each with its own count and note:
+    a group keyed without the kind would call all of them "NIK" after its first example."""
+    path = _csv(tmp_path, [
+        "1,Bantuan,NIK 3201014506900001",
+        "2,Bantuan,NIK 3201010203850002",
+        "3,Pengaduan,Hubungi 0812-3456-7890",
+        "4,Pengaduan,Kirim ke bendahara.dinkes@example.go.id",
+        "5,Pengaduan,Kirim ke pengaduan@example.go.id",
+        "6,Pengaduan,Kirim ke humas@example.go.id",
+    ])
+    out = validate(catatan, path)
+    assert out.exit_code == 1, out.output
+    groups = {g["check"]: g for g in out.report["groups"]
+              if g["type"] == "personal-data" and g["field"] == "keterangan"}
+    assert {kind: g["count"] for kind, g in groups.items()} == {"nik": 2, "phone": 1, "email": 3}
+    assert "NIK" in groups["nik"]["note"] and "NIK" in groups["nik"]["note_id"]
+    assert "phone number" in groups["phone"]["note"] and "nomor telepon" in groups["phone"]["note_id"]
+    assert "e-mail" in groups["email"]["note"] and "surel" in groups["email"]["note_id"]
+    for kind, group in groups.items():
+        assert "NIK" not in group["note"] or kind == "nik"
+        assert {e["check"] for e in group["examples"]} == {kind}
+    assert [e["row"] for e in groups["email"]["examples"]] == [5, 6, 7]
+    assert out.report["errors"] == 6
+
+
+def test_counts_are_exact_past_the_kept_examples(tmp_path, catatan, validate):
+    from assets.privacy import LIMIT
+
+    rows = [f"{n},Pengaduan,Hubungi 0812-3456-{n:04d}" for n in range(1, LIMIT + 51)]
+    out = validate(catatan, _csv(tmp_path, rows))
+    assert out.exit_code == 1, out.output
+    phone = next(g for g in out.report["groups"] if g["check"] == "phone")
+    assert phone["count"] == LIMIT + 50  # every cell counted, though only LIMIT are kept as examples
+    assert out.report["errors"] == LIMIT + 50
