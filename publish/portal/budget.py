@@ -25,6 +25,11 @@ BREAKDOWNS = {
     "jenis": (r"regexp_extract(kode_rekening, '^\d\.\d\.\d{2}')", None),
 }
 
+LEAF = """NOT EXISTS (SELECT 1 FROM t AS child WHERE child.tahun = t.tahun AND child.tahap = t.tahap
+          AND child.kode_skpd IS NOT DISTINCT FROM t.kode_skpd
+          AND child.kode_sub_kegiatan IS NOT DISTINCT FROM t.kode_sub_kegiatan
+          AND starts_with(child.kode_rekening, t.kode_rekening || '.'))"""
+
 
 @dataclass
 class Stage:
@@ -48,7 +53,10 @@ class Budget:
         self.path = site.parquet(DATASET)
         info = site.dataset(DATASET)
         spec = info.descriptor.get("terbuka:totals", {}) if info else {}
-        self.leaf = spec.get("where") or "TRUE"
+        # Only detail lines are summed, each once: the declared `where` (apbd: six-level codes). Without
+        # one, a line counts only when no other line of its snapshot, SKPD and sub-kegiatan lies under
+        # it, so subtotal rows (akun, kelompok, jenis, objek, rincian) are never added on top.
+        self.leaf = spec.get("where") or LEAF
         self.order = spec.get("stageOrder") or DEFAULT_ORDER
 
     @property

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 MONTHS = {
@@ -29,17 +30,27 @@ def number(value, lang: str, decimals: int = 0) -> str:
     return text.replace("-", "−")
 
 
-def compact(value, lang: str, decimals: int = 1) -> str:
-    """A large number in words: 1_200_000_000 -> '1,2 miliar' / '1.2 billion'."""
+def compact(value, lang: str, digits: int = 3) -> str:
+    """A large number in words, to `digits` significant digits, trailing zeros dropped:
+    1_464_000_000_000 -> '1,46 triliun' / '1.46 trillion'; 1_200_000_000 -> '1,2 miliar'; 3_000_000 -> '3 juta'.
+
+    Rounding happens before the scale word is chosen, so 999_960_000_000 reads '1 triliun', never
+    '1.000 miliar'. Below a thousand every digit is shown."""
     if value is None:
         return MISSING
+    exact = value if isinstance(value, Decimal) else Decimal(str(value) if isinstance(value, float) else value)
+    if not exact.is_finite() or abs(exact) < SCALES[lang][-1][0]:
+        return number(value, lang)
+    step = Decimal(1).scaleb(exact.adjusted() - max(digits, 1) + 1)
+    rounded = exact.quantize(step, rounding=ROUND_HALF_UP) if step < 1 else \
+        (exact / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step
     for size, word in SCALES[lang]:
-        if abs(value) >= size:
-            scaled = number(value / size, lang, decimals)
-            zero = ("," if lang == "id" else ".") + "0" * decimals
-            if decimals and scaled.endswith(zero):
-                scaled = scaled[: -len(zero)]
-            return f"{scaled} {word}"
+        if abs(rounded) >= size:
+            scaled = (rounded / size).normalize()
+            if abs(scaled) >= 10 ** digits:  # past the largest word (e.g. 12.346 triliun): keep every whole unit
+                scaled = (exact / size).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+            decimals = max(0, -scaled.as_tuple().exponent)
+            return f"{number(scaled, lang, decimals)} {word}"
     return number(value, lang)
 
 

@@ -97,6 +97,12 @@ TEXT: dict[str, tuple[str, str]] = {
                      "+{added} added, −{removed} removed, {changed} changed"),
     "changes": ("Perubahan", "Changes"),
     "changes_since": ("Perubahan versi {to} terhadap {prev}", "Changes in {to} against {prev}"),
+    "changes_schema": ("Struktur data berubah pada versi ini. Baris versi {prev} yang tidak diganti berkas baru "
+                       "tidak dapat dibawa ke struktur baru, sehingga tercatat sebagai dihapus. Versi {prev} tetap "
+                       "dapat diunduh. Alasan: {reason}",
+                       "The data structure changed in this version. Rows of {prev} that the new file did not "
+                       "replace could not be carried into the new structure, so they are listed as removed. "
+                       "Version {prev} can still be downloaded. Reason: {reason}"),
     "changes_first": ("Versi {to} adalah terbitan pertama: {added} baris.",
                       "Version {to} is the first release: {added} rows."),
     "added": ("ditambah", "added"),

@@ -218,7 +218,7 @@ def test_budget_stages_are_never_summed(site):
         assert money(murni + amended_total, "id") not in text
     assert "belum dilaporkan" in amended  # realisasi of the amended stage is not reported yet
     home = (site / "index.html").read_text()
-    assert "Angka utama anggaran 2024" in home and "Rp 5,8 miliar" in home and "Rp 6,4 miliar" in home
+    assert "Angka utama anggaran 2024" in home and "Rp 5,81 miliar" in home and "Rp 6,39 miliar" in home
 
 
 def test_budget_explorer_has_charts_with_summaries_and_tables(html, site):
