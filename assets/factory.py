@@ -55,9 +55,17 @@ def _column_schema(declaration: Declaration) -> dg.TableSchema:
         for f in declaration.fields])
 
 
-def _check_result(name: str, checked: Checked, asset_key: dg.AssetKey) -> dg.AssetCheckResult:
-    description, types = CHECKS[name]
-    groups = [g for g in checked.report.groups() if g["type"] in types]
+def _claims(name: str, problem_type: str) -> bool:
+    """Which check reports a problem type; structure takes every type no other check names, so a new kind
+    of error can never slip past all three checks."""
+    if name == "structure":
+        return not any(problem_type in types for other, (_, types) in CHECKS.items() if other != name)
+    return problem_type in CHECKS[name][1]
+
+
+def _check_result(name: str, checked: Checked, asset_key: dg.AssetKey,
+                  reports: list[str] | None = None) -> dg.AssetCheckResult:
+    groups = [g for g in checked.report.groups() if _claims(name, g["type"])]
     errors = sum(g["count"] for g in groups if g["severity"] == "error")
     warnings = sum(g["count"] for g in groups if g["severity"] == "warning")
     rows = [dg.TableRecord({"severity": g["severity"], "type": g["type"], "field": g["field"] or "",
@@ -66,10 +74,20 @@ def _check_result(name: str, checked: Checked, asset_key: dg.AssetKey) -> dg.Ass
     table = dg.MetadataValue.table(rows, schema=dg.TableSchema(columns=[
         dg.TableColumn("severity"), dg.TableColumn("type"), dg.TableColumn("field"),
         dg.TableColumn("count", "int"), dg.TableColumn("first_row", "int"), dg.TableColumn("note")]))
+    metadata = {"errors": errors, "warnings": warnings, "first_problems": table}
+    summary = None
+    if errors:
+        first = groups[0]
+        note = " / ".join(n for n in (first.get("note_id"), first["note"]) if n)
+        summary = (f"{errors} kesalahan / errors — pertama / first: {note[:300]}. Tidak ada yang diterbitkan / "
+                   "nothing was published. "
+                   "Perbaiki berkas lalu letakkan lagi di inbox/ / fix the file and drop it again.")
+        if reports:
+            metadata["quarantine_report"] = dg.MetadataValue.path(reports[0])
+            summary += f" Laporan / report: {reports[0]}"
     return dg.AssetCheckResult(
-        asset_key=asset_key, check_name=name, passed=errors == 0,
-        severity=dg.AssetCheckSeverity.ERROR if errors else dg.AssetCheckSeverity.WARN,
-        metadata={"errors": errors, "warnings": warnings, "first_problems": table})
+        asset_key=asset_key, check_name=name, passed=errors == 0, description=summary,
+        severity=dg.AssetCheckSeverity.ERROR if errors else dg.AssetCheckSeverity.WARN, metadata=metadata)
 
 
 FIRST_YEAR = "2015"
@@ -148,7 +166,7 @@ def build_dataset_assets(declaration: Declaration, all_ids: list[str]) -> list:
     def clean(context: dg.AssetExecutionContext, sources: list, terbuka: TerbukaResource):
         ws = terbuka.workspace()
         year = context.partition_key if partitions else None
-        results, metadata = [], {}
+        results, metadata, reports = [], {}, []
         for source in sources:
             data = (ws.root / source["path"]).read_bytes()
             checked = stages.check(ws, declaration, data, source["name"], partition=year)
@@ -157,7 +175,8 @@ def build_dataset_assets(declaration: Declaration, all_ids: list[str]) -> list:
                 folder = stages.quarantine_file(ws, report, data, source["name"])
                 stages.record(ws, stages.Outcome(did, source, False, report.to_dict(), quarantine=folder))
                 _retire(ws, did, source, accepted=False)
-                metadata["quarantine_report"] = dg.MetadataValue.path(str(folder / "report.html"))
+                reports.append(str(folder / "report.html"))
+                metadata["quarantine_report"] = dg.MetadataValue.path(reports[-1])
                 context.log.error(f"{did}: {source['name']} ditolak / rejected — {report.errors} kesalahan / errors. "
                                   f"Perbaiki lalu letakkan lagi di inbox/{did}/ — laporan / report: {folder / 'report.html'}")
             elif checked.table is not None:
@@ -171,7 +190,7 @@ def build_dataset_assets(declaration: Declaration, all_ids: list[str]) -> list:
                          "dagster/column_schema": _column_schema(declaration)})
         yield dg.Output(results, metadata=metadata)
         for name in CHECKS:
-            yield _check_result(name, merged, clean_key)
+            yield _check_result(name, merged, clean_key, reports)
 
     @dg.asset(key=release_key, group_name=did, ins={"cleaned": dg.AssetIn(clean_key)}, kinds={"parquet", "csv"},
               partitions_def=partitions,
@@ -205,24 +224,14 @@ def build_dataset_assets(declaration: Declaration, all_ids: list[str]) -> list:
 
 
 def _pick(ws: Workspace, declaration: Declaration, file: str, year: str | None):
-    """The dropped file this run takes: the one named in config, else the oldest waiting for this dataset (and year)."""
+    """The dropped file this run takes: the one named in config, else the first waiting for this dataset (and year)."""
     if file:
         path = (ws.inbox / file).resolve()
         if not path.is_file() or ws.inbox.resolve() not in path.parents:
             raise dg.Failure(description=f"{file} is not a file in inbox/")
         return stages.Dropped(declaration.id, path, stages.sha256_bytes(path.read_bytes()))
-    ledger = stages.read_ledger(ws)
-    keys = fiscal_years().get_partition_keys() if year else []
-    for dropped in stages.scan_inbox(ws, settle=False):
-        data = dropped.path.read_bytes()
-        guessed = dropped.dataset or stages.guess_dataset(ws, data, dropped.path.name)
-        if guessed != declaration.id or dropped.sha256 in ledger:
-            continue
-        if year and stages.choose_partition(stages.file_years(declaration, data, dropped.path.name), keys) != year:
-            continue
-        dropped.dataset = guessed
-        return dropped
-    return None
+    waiting = stages.pending_files(ws, settle=False).pending
+    return next((d for d in waiting if d.dataset == declaration.id and (year is None or d.year == year)), None)
 
 
 def _retire(ws: Workspace, dataset: str, source: dict, accepted: bool) -> None:

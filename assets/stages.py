@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import itertools
 import json
 import shutil
 import time
@@ -10,16 +13,19 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assets.ingest import HEADER_SCAN_ROWS, alias_index, find_header, ingest_sheet, normalise_label
+from assets.reading import Sheet, UnusableFile, decode_text, detect_format, read_sheet, sniff_delimiter
 from assets.validation import Checked, check_bytes, clean_table, reference_tables
 from publish.config import load_config
 from publish.declarations import Declaration, get_declaration, load_all
-from publish.files import sha256_bytes, write_atomic, write_json_atomic
+from publish.files import publish_lock, sha256_bytes, write_atomic, write_json_atomic
 from publish.quarantine import quarantine_file
 from publish.releases import ReleaseResult, write_release
 from publish.workspace import Workspace
 
 PARTIAL_SUFFIXES = (".part", ".tmp", ".crdownload", ".partial", ".download", "~")
 SETTLE_SECONDS = 2.0  # a file whose size or time changed this recently may still be copying
+GUESS_ROWS = HEADER_SCAN_ROWS + 50  # the header is within the first 30 rows; 50 rows after it show the year
 
 
 @dataclass
@@ -62,15 +68,49 @@ def check(workspace: Workspace, declaration: Declaration, data: bytes, name: str
     return check_bytes(data, name, declaration, reference_tables(workspace, declaration), partition=partition)
 
 
-def file_years(declaration: Declaration, data: bytes, name: str) -> Counter:
-    """How many rows of a file fall in each fiscal year (empty when unreadable or not partitioned)."""
-    from assets.ingest import ingest_sheet
-    from assets.reading import UnusableFile, read_sheet
+def read_head(data: bytes, name: str, source: dict) -> Sheet:
+    """The first GUESS_ROWS rows of a file, without parsing (or, for a workbook, unpacking) the rest: enough
+    to tell its dataset and year before a run, which then reads and checks every row."""
+    fmt = detect_format(data, name)
+    if fmt in (source.get("formats") or [fmt]):
+        if fmt == "csv":
+            return _csv_head(data)
+        if fmt == "xlsx":
+            return _xlsx_head(data, source.get("sheet"))
+    sheet = read_sheet(data, name, source)  # JSON has no cheaper way in; other formats raise with the reason
+    return Sheet(sheet.format, sheet.rows[:GUESS_ROWS], encoding=sheet.encoding)
 
+
+def _csv_head(data: bytes) -> Sheet:
+    """The first rows as Python's csv module splits them, which is how read_sheet splits them too."""
+    text, encoding = decode_text(data)
+    delimiter = sniff_delimiter(text)
+    rows = list(itertools.islice(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), GUESS_ROWS))
+    return Sheet("csv", rows, encoding=encoding, delimiter=delimiter)
+
+
+def _xlsx_head(data: bytes, sheet: str | int | None) -> Sheet:
+    """The first rows of the declared sheet (default: the first one), read lazily from the workbook."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        ws = book[sheet] if isinstance(sheet, str) else book.worksheets[sheet or 0]
+    except Exception:  # openpyxl raises many types; the run's full read says which problem it is
+        raise UnusableFile("This XLSX workbook or its declared sheet cannot be opened.",
+                           "Buku kerja XLSX ini atau lembar yang dideklarasikan tidak dapat dibuka.") from None
+    rows = [["" if v is None else v for v in row] for row in ws.iter_rows(values_only=True, max_row=GUESS_ROWS)]
+    book.close()
+    return Sheet("xlsx", rows, sheet=ws.title)
+
+
+def file_years(declaration: Declaration, data: bytes, name: str) -> Counter:
+    """How many of a file's first rows fall in each fiscal year (empty when unreadable or not partitioned).
+    A file is sent per year, so its first rows name it; rows of other years are the run's partition check's."""
     if not declaration.partition:
         return Counter()
     try:
-        table = ingest_sheet(read_sheet(data, name, declaration.source), declaration).table
+        table = ingest_sheet(read_head(data, name, declaration.source), declaration).table
     except UnusableFile:
         return Counter()
     return Counter(y for y in table.column(declaration.partition).to_pylist() if y is not None)
@@ -143,22 +183,49 @@ def read_ledger(workspace: Workspace) -> dict:
     return json.loads(path.read_text()) if path.exists() else {}
 
 
+def times_checked(entry: dict | None) -> int:
+    """How often some bytes went through the checks (an entry from before this was counted: once)."""
+    return 0 if entry is None else entry.get("checked", 1)
+
+
 def record(workspace: Workspace, outcome: Outcome) -> None:
-    """Remember every file by content hash, so the same bytes dropped again are recognised."""
-    ledger = read_ledger(workspace)
-    ledger[outcome.source["sha256"]] = {
-        "dataset": outcome.dataset, "name": outcome.source["name"], "accepted": outcome.accepted,
-        "version": outcome.release.version if outcome.release else None,
-        "quarantine": str(outcome.quarantine.relative_to(workspace.root)) if outcome.quarantine else None,
-        "at": outcome.source["received"]}
-    write_json_atomic(ledger_path(workspace), ledger)
+    """Remember every file by content hash, so the same bytes dropped again are recognised. Runs of several
+    datasets can finish at once, so the read-modify-write holds a lock: no run's entry is lost."""
+    sha = outcome.source["sha256"]
+    with publish_lock(workspace.state / "locks" / "ledger.lock"):
+        ledger = read_ledger(workspace)
+        ledger[sha] = {
+            "dataset": outcome.dataset, "name": outcome.source["name"], "accepted": outcome.accepted,
+            "version": outcome.release.version if outcome.release else None,
+            "quarantine": str(outcome.quarantine.relative_to(workspace.root)) if outcome.quarantine else None,
+            "at": outcome.source["received"], "checked": times_checked(ledger.get(sha)) + 1}
+        write_json_atomic(ledger_path(workspace), ledger)
 
 
 @dataclass
 class Dropped:
+    """A file waiting in inbox/; `year` is its fiscal-year partition key (None for datasets not split by year)."""
+
     dataset: str | None
     path: Path
     sha256: str
+    year: str | None = None
+    checked: int = 0  # how often these bytes were checked (and rejected) before this drop
+
+    @property
+    def run_key(self) -> str:
+        """Names this drop of these bytes. Dagster never repeats a run_key, so bytes rejected before get a
+        new key each time they are dropped again: the officer gets a fresh check and report."""
+        return self.sha256 if not self.checked else f"{self.sha256}.{self.checked}"
+
+
+@dataclass
+class Inbox:
+    """One walk of inbox/: the files to run, the repeats of accepted files, the files no dataset matches."""
+
+    pending: list[Dropped]
+    repeats: list[Dropped]
+    unmatched: list[Dropped]
 
 
 def is_settled(path: Path, now: float | None = None) -> bool:
@@ -169,20 +236,16 @@ def is_settled(path: Path, now: float | None = None) -> bool:
 
 
 def guess_dataset(workspace: Workspace, data: bytes, name: str) -> str | None:
-    """For a file dropped at the top of inbox/: the one declaration whose header it matches."""
-    from assets.ingest import alias_index, find_header
-    from assets.reading import UnusableFile, read_sheet
-
+    """For a file dropped at the top of inbox/: the one declaration whose header it matches. The header is
+    within the first rows (find_header looks no further), so only those are read."""
     matches = []
     for declaration in load_all(workspace):
         try:
-            sheet = read_sheet(data, name, declaration.source)
+            sheet = read_head(data, name, declaration.source)
             index = alias_index(declaration)
             row = find_header(sheet.rows, index, declaration.source.get("header", "auto"))
         except UnusableFile:
             continue
-        from assets.ingest import normalise_label
-
         hits = {index[n] for n in (normalise_label(c) for c in sheet.rows[row]) if n in index}
         matches.append((len(hits) / len(declaration.field_names), declaration.id))
     matches.sort(reverse=True)
@@ -210,6 +273,35 @@ def scan_inbox(workspace: Workspace, settle: bool = True) -> list[Dropped]:
     return found
 
 
+def pending_files(workspace: Workspace, settle: bool = True) -> Inbox:
+    """The one walk of inbox/ behind the sensor, the raw asset and `terbuka run`, so all three agree on what
+    waits. Only accepted bytes count as done: a rejected file dropped again is checked again (its declaration
+    or reference data may have been fixed since) and gets a fresh report. Files to run come in dependency
+    order, so a dataset's references are published before it."""
+    from assets.factory import partition_for
+
+    ledger = read_ledger(workspace)
+    declarations = {d.id: d for d in load_all(workspace)}
+    inbox = Inbox([], [], [])
+    for dropped in scan_inbox(workspace, settle):
+        entry = ledger.get(dropped.sha256)
+        if entry and entry["accepted"]:
+            dropped.dataset = dropped.dataset or entry["dataset"]
+            inbox.repeats.append(dropped)
+            continue
+        data = dropped.path.read_bytes()
+        dropped.dataset = dropped.dataset or guess_dataset(workspace, data, dropped.path.name)
+        if dropped.dataset is None:
+            inbox.unmatched.append(dropped)
+            continue
+        dropped.year = partition_for(declarations[dropped.dataset], data, dropped.path.name)
+        dropped.checked = times_checked(entry)
+        inbox.pending.append(dropped)
+    order = list(declarations)
+    inbox.pending.sort(key=lambda d: order.index(d.dataset))  # stable: path order within a dataset
+    return inbox
+
+
 def file_away(workspace: Workspace, dropped: Dropped, accepted: bool | None) -> Path:
     """Move a processed file out of the inbox. Accepted files (and repeats) go to the archive; a rejected
     file's bytes are already in its quarantine folder, so the inbox copy goes to quarantine's inbox log."""
@@ -219,7 +311,3 @@ def file_away(workspace: Workspace, dropped: Dropped, accepted: bool | None) -> 
     target = folder / f"{dropped.sha256[:12]}-{dropped.path.name}"
     shutil.move(str(dropped.path), target)
     return target
-
-
-def dataset_order(workspace: Workspace) -> list[str]:
-    return [d.id for d in load_all(workspace)]

@@ -53,6 +53,9 @@ def check_bytes(data: bytes, filename: str, declaration: Declaration,
     table = ingested.table
     report.rows = table.num_rows
     report.extend(ingested.problems)
+    if not table.num_rows:
+        report.add(no_rows(ingested.header_row))
+        return Checked(table, report, [])  # an empty release would replace the data citizens see with nothing
     failed = {(p.row, p.field) for p in ingested.problems if p.field and p.row is not None}
     missing = {p.field for p in ingested.problems if p.type == "missing-label"}
     if any(p.type == "missing-label" and p.severity == ERROR for p in ingested.problems):
@@ -61,16 +64,28 @@ def check_bytes(data: bytes, filename: str, declaration: Declaration,
     report.extend(problems)
     for example, n in overflow:
         report.add_uncounted(example, n)
-    report.extend(check_privacy(table, declaration))
+    personal, overflow = check_privacy(table, declaration)
+    report.extend(personal)
+    for example, n in overflow:
+        report.add_uncounted(example, n)
     if partition is not None and declaration.partition:
         report.extend(check_partition(table, declaration.partition, partition))
     rules: list[dict] = []
-    if business_rules and table.num_rows:
+    if business_rules:
         found, overflow, rules = run_suite(table, declaration)
         report.extend(found)
         for example, n in overflow:
             report.add_uncounted(example, n)
     return Checked(table, report, rules)
+
+
+def no_rows(header_row: int) -> Problem:
+    """A file with a header and nothing under it (or only blank and total rows) has nothing to publish."""
+    return Problem(type="no-rows",
+                   note=f"This file has column names (row {header_row}) but no data rows below them, so there is "
+                        "nothing to publish; fill in the rows and drop the file again.",
+                   note_id=f"Berkas ini hanya berisi judul kolom (baris {header_row}) tanpa baris data di bawahnya, "
+                           "sehingga tidak ada yang dapat diterbitkan; isi baris datanya lalu kirim ulang berkas.")
 
 
 def check_partition(table: pa.Table, column: str, partition: str) -> list[Problem]:

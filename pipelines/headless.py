@@ -80,30 +80,25 @@ def run_promote(workspace: Workspace, defs: dg.Definitions | None = None, instan
 
 
 def run_pending(workspace: Workspace, echo=print) -> list[str]:
-    """Every settled file waiting in inbox/, in dependency order; returns the names that were rejected."""
+    """Every file waiting in inbox/, in dependency order; returns the names that were rejected."""
     from assets import stages
 
     defs = build_definitions(workspace)
     instance = instance_for(workspace)
-    order = {d: i for i, d in enumerate(stages.dataset_order(workspace))}
-    ledger = stages.read_ledger(workspace)
-    pending = []
-    for dropped in stages.scan_inbox(workspace, settle=False):
-        dataset = dropped.dataset or stages.guess_dataset(workspace, dropped.path.read_bytes(), dropped.path.name)
-        if dataset is None:
-            echo(f"skipped {dropped.path.name}: no declared dataset matches it; put it in inbox/<dataset>/")
-            continue
-        if dropped.sha256 in ledger:
-            dropped.dataset = dataset
-            stages.file_away(workspace, dropped, accepted=True)
-            echo(f"{dataset}: {dropped.path.name} already processed (same SHA-256); filed away")
-            continue
-        pending.append((order.get(dataset, 99), dropped.path.name, dataset, dropped))
+    inbox = stages.pending_files(workspace, settle=False)
+    for dropped in inbox.unmatched:
+        echo(f"skipped {dropped.path.name}: no declared dataset matches it; put it in inbox/<dataset>/")
+    for dropped in inbox.repeats:
+        stages.file_away(workspace, dropped, accepted=True)
+        echo(f"{dropped.dataset}: {dropped.path.name} already published (same SHA-256); filed away")
     failures = []
-    for _, name, dataset, dropped in sorted(pending, key=lambda p: p[:2]):
+    for dropped in inbox.pending:
+        name, dataset = dropped.path.name, dropped.dataset
         rel = str(dropped.path.relative_to(workspace.inbox))
-        result = run_file(workspace, dataset, rel, defs=defs, instance=instance)
+        result = run_dataset(workspace, dataset, rel, dropped.year, defs=defs, instance=instance)
         entry = stages.read_ledger(workspace).get(dropped.sha256)
+        if stages.times_checked(entry) == dropped.checked:
+            entry = None  # the run stopped before its checks: an older entry says nothing about this drop
         if result.success and entry and entry["accepted"]:
             echo(f"{dataset}: {name} -> version {entry['version']} (run {result.run_id[:8]})")
         else:

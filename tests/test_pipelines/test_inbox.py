@@ -1,0 +1,127 @@
+"""The inbox walk shared by the sensor, the raw asset and `terbuka run`: only accepted bytes count as done."""
+
+import json
+import os
+import shutil
+import time
+
+import dagster as dg
+
+from assets.factory import TerbukaResource
+from assets.stages import GUESS_ROWS, pending_files, read_head, read_ledger
+from pipelines.definitions import build_definitions
+from pipelines.headless import instance_for, run_file, run_pending
+from pipelines.sample import generate_sample
+from publish.files import sha256_bytes
+from publish.releases import list_releases
+
+HEADER = "kode,nama,tingkat,kode induk\n"
+GOOD = HEADER + "32,JAWA BARAT,Provinsi,\n32.60,KABUPATEN SUKAMAJU,Kabupaten,32\n"
+BAD = GOOD + "32.61.01,Lain,Kecamatan,32.61\n"  # parent 32.61 does not exist: a foreign-key error
+
+
+def settle(path):
+    old = time.time() - 60
+    os.utime(path, (old, old))  # as if copied a minute ago
+    return path
+
+
+def drop(ws, name, text, folder="wilayah"):
+    path = ws.inbox / folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return settle(path)
+
+
+def tick(workspace, cursor=None):
+    """One evaluation of the inbox sensor: what it returned and the cursor it left."""
+    sensor = build_definitions(workspace).resolve_sensor_def("inbox_sensor")
+    resources = {"terbuka": TerbukaResource(workspace_dir=str(workspace.root))}
+    with dg.build_sensor_context(resources=resources, cursor=cursor) as context:
+        return sensor(context), context.cursor
+
+
+def test_pending_files_names_each_files_dataset_and_fiscal_year(workspace, tmp_path):
+    sample = tmp_path / "sample"
+    generate_sample(sample)
+    for rel in ("apbd/APBD_2025_MURNI.xlsx", "kinerja/kinerja_2024.csv", "wilayah/wilayah_sukamaju.csv"):
+        settle(shutil.copy(sample / rel, workspace.inbox))  # top of inbox/: the dataset is guessed from the header
+    drop(workspace, "catatan.csv", "tanggal,catatan\n2024-01-01,rapat\n", folder="")
+    (workspace.inbox / "fresh.csv").write_text(GOOD)  # still being copied
+
+    inbox = pending_files(workspace)
+    assert [(d.dataset, d.year, d.path.name) for d in inbox.pending] == [
+        ("wilayah", None, "wilayah_sukamaju.csv"), ("apbd", "2025", "APBD_2025_MURNI.xlsx"),
+        ("kinerja", "2024", "kinerja_2024.csv")]  # dependency order: references first
+    assert [d.path.name for d in inbox.unmatched] == ["catatan.csv"]
+    assert inbox.repeats == []
+
+
+def test_guessing_reads_only_the_first_rows(workspace, tmp_path):
+    sample = tmp_path / "sample"
+    generate_sample(sample)
+    path = sample / "apbd" / "APBD_2024_MURNI.xlsx"
+    head = read_head(path.read_bytes(), path.name, {})
+    assert len(head.rows) == GUESS_ROWS and "Kode Rekening" in head.rows[4]
+    big = HEADER + "".join(f"32.60.{i:02d},Kecamatan {i},Kecamatan,32.60\n" for i in range(1000))
+    assert len(read_head(big.encode(), "big.csv", {}).rows) == GUESS_ROWS
+
+
+def test_the_sensor_asks_again_for_a_rejected_file_dropped_again(workspace):
+    defs, instance = build_definitions(workspace), instance_for(workspace)
+    drop(workspace, "bad.csv", BAD)
+    [first], cursor = tick(workspace)
+    assert not run_file(workspace, "wilayah", "wilayah/bad.csv", defs=defs, instance=instance).success
+    assert not (workspace.inbox / "wilayah" / "bad.csv").exists()
+    assert isinstance(tick(workspace, cursor)[0], dg.SkipReason)
+
+    drop(workspace, "bad.csv", BAD)  # the same bytes again, e.g. after the declaration was fixed
+    [second], cursor = tick(workspace, cursor)
+    assert second.run_key != first.run_key  # Dagster never runs one run_key twice
+    assert second.run_config["ops"]["wilayah__raw"]["config"]["file"] == "wilayah/bad.csv"
+    assert isinstance(tick(workspace, cursor)[0], dg.SkipReason)  # one request per drop
+
+
+def test_terbuka_run_checks_a_rejected_file_again_when_it_is_dropped_again(workspace):
+    lines = []
+    drop(workspace, "bad.csv", BAD)
+    assert run_pending(workspace, echo=lines.append) == ["bad.csv"]
+    drop(workspace, "bad.csv", BAD)
+    assert run_pending(workspace, echo=lines.append) == ["bad.csv"]
+    assert sum("bad.csv REJECTED" in line and "report.html" in line for line in lines) == 2
+    [entry] = read_ledger(workspace).values()
+    assert (entry["accepted"], entry["checked"]) == (False, 2)
+    assert list(workspace.inbox.rglob("*.csv")) == []
+
+
+def test_an_accepted_file_dropped_again_is_filed_away_without_a_run(workspace):
+    lines = []
+    drop(workspace, "good.csv", GOOD)
+    assert run_pending(workspace, echo=lines.append) == []
+    runs = len(instance_for(workspace).get_runs(filters=dg.RunsFilter(tags={"terbuka/dataset": "wilayah"})))
+
+    drop(workspace, "again.csv", GOOD)
+    assert isinstance(tick(workspace)[0], dg.SkipReason)
+    assert not (workspace.inbox / "wilayah" / "again.csv").exists()
+    archived = sorted(p.name.split("-", 1)[1] for p in (workspace.archive / "wilayah").iterdir())
+    assert archived == ["again.csv", "good.csv"]
+
+    drop(workspace, "third.csv", GOOD, folder="")  # at the top of inbox/: filed under the accepted dataset
+    assert run_pending(workspace, echo=lines.append) == []
+    assert "wilayah: third.csv already published (same SHA-256); filed away" in lines
+    assert not (workspace.inbox / "third.csv").exists()
+    assert len(instance_for(workspace).get_runs(filters=dg.RunsFilter(tags={"terbuka/dataset": "wilayah"}))) == runs
+    assert [r["version"] for r in list_releases(workspace, "wilayah")] == ["1.0.0"]
+    assert read_ledger(workspace)[sha256_bytes(GOOD.encode())]["checked"] == 1
+
+
+def test_a_header_only_file_is_rejected_and_nothing_is_released(workspace):
+    drop(workspace, "kosong.csv", HEADER + ",,,\n")
+    assert run_pending(workspace, echo=lambda line: None) == ["kosong.csv"]
+    assert list_releases(workspace, "wilayah") == []
+    [folder] = (workspace.quarantine / "wilayah").glob("*-*")
+    report = json.loads((folder / "report.json").read_text())
+    assert not report["valid"] and report["rows"] == 0
+    assert [g["type"] for g in report["groups"] if g["severity"] == "error"] == ["no-rows"]
+    html = (folder / "report.html").read_text()
+    assert "tanpa baris data" in html and "no data rows" in html
