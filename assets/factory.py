@@ -195,7 +195,8 @@ def build_dataset_assets(declaration: Declaration, all_ids: list[str]) -> list:
     @dg.asset(key=release_key, group_name=did, ins={"cleaned": dg.AssetIn(clean_key)}, kinds={"parquet", "csv"},
               partitions_def=partitions,
               description=f"{title}: an immutable versioned release (CSV, Parquet, datapackage.json, diff, "
-                          "checksums, provenance) under site/datasets/" + did + "/<version>/." + by_year)
+                          "checksums, provenance) in the release store, state/releases/datasets/" + did + "/<version>/; "
+                          "public at site/datasets/" + did + "/<version>/ once the portal is promoted." + by_year)
     def release(context: dg.AssetExecutionContext, cleaned: list, terbuka: TerbukaResource):
         ws = terbuka.workspace()
         rejected = [c for c in cleaned if not c["checked"].report.valid]

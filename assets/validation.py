@@ -69,7 +69,10 @@ def check_bytes(data: bytes, filename: str, declaration: Declaration,
     for example, n in overflow:
         report.add_uncounted(example, n)
     if partition is not None and declaration.partition:
-        report.extend(check_partition(table, declaration.partition, partition))
+        found, overflow = check_partition(table, declaration.partition, partition)
+        report.extend(found)
+        for example, n in overflow:
+            report.add_uncounted(example, n)
     rules: list[dict] = []
     if business_rules:
         found, overflow, rules = run_suite(table, declaration)
@@ -88,17 +91,30 @@ def no_rows(header_row: int) -> Problem:
                            "sehingga tidak ada yang dapat diterbitkan; isi baris datanya lalu kirim ulang berkas.")
 
 
-def check_partition(table: pa.Table, column: str, partition: str) -> list[Problem]:
-    """Rows outside the fiscal year being processed: a file for one year must not touch another."""
+def check_partition(table: pa.Table, column: str, partition: str) -> tuple[list[Problem], list[tuple[Problem, int]]]:
+    """Rows outside the fiscal year being processed: a file for one year must not touch another.
+    A year the portal has no partition for (before the first, after next year) is named as such."""
     import pyarrow.compute as pc
 
+    from assets.factory import fiscal_years
+
+    keys = fiscal_years().get_partition_keys()
     values = table.column(column)
     outside = pc.invert(pc.fill_null(pc.equal(values, pa.scalar(int(partition), values.type)), False))
+    total = pc.sum(outside.cast(pa.int64())).as_py() or 0
     rows = table.filter(outside).select([ROW, column]).slice(0, 200).to_pylist()
-    return [Problem(type="partition-mismatch", row=r[ROW], field=column, value=None if r[column] is None else str(r[column]),
-                    note=f"This run processes fiscal year {partition}, but this row is for {r[column]}; send one file per year.",
-                    note_id=f"Proses ini untuk tahun anggaran {partition}, tetapi baris ini untuk {r[column]}; kirim satu berkas per tahun.")
-            for r in rows]
+    problems = []
+    for r in rows:
+        year = r[column]
+        note = f"This run processes fiscal year {partition}, but this row is for {year}; send one file per year."
+        note_id = f"Proses ini untuk tahun anggaran {partition}, tetapi baris ini untuk {year}; kirim satu berkas per tahun."
+        if year is not None and str(year) not in keys:
+            note += f" Fiscal years {keys[0]}–{keys[-1]} can be published; check the year."
+            note_id += f" Tahun anggaran yang dapat diterbitkan: {keys[0]}–{keys[-1]}; periksa tahunnya."
+        problems.append(Problem(type="partition-mismatch", row=r[ROW], field=column,
+                                value=None if year is None else str(year), note=note, note_id=note_id))
+    overflow = [(problems[-1], total - len(problems))] if total > len(problems) and problems else []
+    return problems, overflow
 
 
 def clean_table(checked: Checked) -> pa.Table:

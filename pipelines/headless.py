@@ -103,8 +103,7 @@ def run_pending(workspace: Workspace, echo=print) -> list[str]:
             echo(f"{dataset}: {name} -> version {entry['version']} (run {result.run_id[:8]})")
         else:
             failures.append(name)
-            where = f"; report: {entry['quarantine']}/report.html" if entry and entry.get("quarantine") else ""
-            echo(f"{dataset}: {name} REJECTED (run {result.run_id[:8]}){where}")
+            echo(f"{dataset}: {name} REJECTED (run {result.run_id[:8]}){_why(workspace, entry, result)}")
     portal = run_portal(workspace, defs=defs, instance=instance)
     live = any(e.asset_key == dg.AssetKey(["portal"]) for e in portal.get_asset_materialization_events())
     where = "site/ (live)" if live else f"{workspace.preview} (preview; put it live with `terbuka promote`)"
@@ -112,3 +111,22 @@ def run_pending(workspace: Workspace, echo=print) -> list[str]:
     if not portal.success:
         failures.append("portal")
     return failures
+
+
+def _why(workspace: Workspace, entry: dict | None, result) -> str:
+    """The rejection in words: the error count, the first problem (Indonesian / English), the report."""
+    import json
+
+    if not entry or not entry.get("quarantine"):
+        failure = next((e.event_specific_data.error.message.strip() for e in result.all_events
+                        if e.event_type_value == "STEP_FAILURE" and e.event_specific_data.error), "")
+        return f": {failure.splitlines()[0][:300]}" if failure else ""
+    folder = workspace.root / entry["quarantine"]
+    report = json.loads((folder / "report.json").read_text())
+    first = next((g for g in report["groups"] if g["severity"] == "error"), None)
+    said = f" — {first['note_id']} / {first['note']}" if first else ""
+    example = first["examples"][0] if first and first["examples"] else None
+    if example and example.get("row"):
+        said += f" (baris / row {example['row']}" + (f", {example['field']}" if example.get("field") else "")
+        said += (f" = {example['value']!r})" if example.get("value") is not None else ")")
+    return f": {report['errors']} kesalahan / errors{said}\n    report: {entry['quarantine']}/report.html"

@@ -89,6 +89,8 @@ def test_terbuka_run_checks_a_rejected_file_again_when_it_is_dropped_again(works
     drop(workspace, "bad.csv", BAD)
     assert run_pending(workspace, echo=lines.append) == ["bad.csv"]
     assert sum("bad.csv REJECTED" in line and "report.html" in line for line in lines) == 2
+    # why, in words, without opening anything: the count, the first problem in both languages, where
+    assert "kesalahan / errors" in lines[0] and "baris / row" in lines[0] and "Traceback" not in "".join(lines)
     [entry] = read_ledger(workspace).values()
     assert (entry["accepted"], entry["checked"]) == (False, 2)
     assert list(workspace.inbox.rglob("*.csv")) == []

@@ -1,5 +1,6 @@
 """Fiscal-year partitions: a file for one year re-processes that year only; backfills re-check a range."""
 
+import json
 import os
 import shutil
 import time
@@ -65,7 +66,21 @@ def test_a_file_run_in_the_wrong_year_is_rejected_row_by_row(workspace, tmp_path
     assert not result.success
     assert list_releases(workspace, "apbd") == []
     [folder] = (workspace.quarantine / "apbd").glob("*-*")
-    assert "partition-mismatch" in (folder / "report.json").read_text()
+    report = json.loads((folder / "report.json").read_text())
+    [group] = [g for g in report["groups"] if g["type"] == "partition-mismatch"]
+    assert group["count"] == report["rows"] > 200  # every row counted, past the kept examples
+
+
+def test_a_year_before_the_first_partition_is_named_in_the_report(workspace):
+    from assets.stages import check
+
+    from publish.declarations import get_declaration
+
+    rows = "tahun,kode_wilayah,kode_skpd,nama_skpd,kode_indikator,indikator,satuan,target,realisasi\n"
+    rows += "2013,32.60,1.02.0.00.0.00.01.0000,Dinas Kesehatan,IKU-01,Angka harapan hidup,tahun,70,71\n"
+    checked = check(workspace, get_declaration(workspace, "kinerja"), rows.encode(), "k.csv", partition="2027")
+    notes = [p.note for p in checked.report.problems if p.type == "partition-mismatch"]
+    assert notes and "2015" in notes[0] and "2013" in notes[0]
 
 
 def test_the_sensor_requests_the_files_fiscal_year(workspace, tmp_path):
