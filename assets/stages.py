@@ -302,11 +302,14 @@ def pending_files(workspace: Workspace, settle: bool = True) -> Inbox:
     return inbox
 
 
-def file_away(workspace: Workspace, dropped: Dropped, accepted: bool | None) -> Path:
-    """Move a processed file out of the inbox. Accepted files (and repeats) go to the archive; a rejected
-    file's bytes are already in its quarantine folder, so the inbox copy goes to quarantine's inbox log."""
-    dataset = dropped.dataset or "_unknown"
-    folder = workspace.archive / dataset if accepted is not False else workspace.quarantine / dataset / "_inbox"
+def file_away(workspace: Workspace, dropped: Dropped, accepted: bool) -> Path | None:
+    """Take a processed file out of the inbox. Accepted files (and repeats) move to the archive under their
+    own name. A rejected file's bytes are already kept twice, in state/raw/ and beside its report in
+    quarantine (under the same name), so the inbox copy is removed rather than kept a third time."""
+    if not accepted:
+        dropped.path.unlink(missing_ok=True)
+        return None
+    folder = workspace.archive / (dropped.dataset or "_unknown")
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{dropped.sha256[:12]}-{dropped.path.name}"
     shutil.move(str(dropped.path), target)
