@@ -244,7 +244,7 @@ def _retire(ws: Workspace, dataset: str, source: dict, accepted: bool) -> None:
 
 
 def build_portal_assets(all_ids: list[str]) -> list:
-    """`preview` renders the portal into state/preview/; `portal` promotes it to site/ and verifies it."""
+    """`preview` renders the portal into state/preview/; `portal` promotes it to site/; `verify` checks site/."""
 
     @dg.asset(key=dg.AssetKey(["preview"]), group_name="portal", kinds={"html"}, retry_policy=IO_RETRY,
               deps=[dg.AssetKey([d, "release"]) for d in all_ids],
@@ -260,15 +260,10 @@ def build_portal_assets(all_ids: list[str]) -> list:
 
     @dg.asset(key=dg.AssetKey(["portal"]), group_name="portal", kinds={"html"}, retry_policy=IO_RETRY,
               deps=[dg.AssetKey(["preview"])],
-              check_specs=[dg.AssetCheckSpec("verify", asset=dg.AssetKey(["portal"]),
-                                             description="Every published file matches its SHA256SUMS manifest, each "
-                                                         "dataset's `latest` resolves, and no internal link is broken.")],
               description="Promote the previewed portal to site/ (a copy of state/preview/, the folder deployed "
-                          "as-is to the public host); then verify checksums and internal links.")
+                          "as-is to the public host). Its `verify` check then re-hashes and follows links.")
     def portal(context: dg.AssetExecutionContext, terbuka: TerbukaResource):
-        from publish.links import broken_links
         from publish.promote import NothingToPromote, promote
-        from publish.verify import verify_all
 
         ws = terbuka.workspace()
         try:
@@ -276,15 +271,25 @@ def build_portal_assets(all_ids: list[str]) -> list:
         except NothingToPromote as exc:
             raise dg.Failure(description=f"Belum ada pratinjau / no preview yet: {exc}. "
                                          "Materialize `preview` first.") from None
+        return dg.MaterializeResult(metadata={"files_written": len(written),
+                                              "index": dg.MetadataValue.path(str(ws.site / "index.html"))})
+
+    @dg.asset_check(asset=dg.AssetKey(["portal"]), name="verify",
+                    description="Every file in the release store and site/ matches its SHA256SUMS manifest and its "
+                                "release records, each dataset's `latest` resolves, and no internal link is broken. "
+                                "Runs after each promotion and every night, without promoting anything.")
+    def verify(context: dg.AssetCheckExecutionContext, terbuka: TerbukaResource) -> dg.AssetCheckResult:
+        from publish.links import broken_links
+        from publish.verify import verify_all
+
+        ws = terbuka.workspace()
         checked = verify_all(ws)
-        links = broken_links(ws.site)
+        links = broken_links(ws.site) if ws.site.is_dir() else []
         problems = checked.missing + checked.changed + checked.extra + checked.broken
         problems += [f"{page}: broken link {ref}" for page, ref in links]
-        yield dg.MaterializeResult(metadata={"files_written": len(written),
-                                             "index": dg.MetadataValue.path(str(ws.site / "index.html"))})
-        yield dg.AssetCheckResult(check_name="verify", passed=not problems, metadata={
+        return dg.AssetCheckResult(passed=not problems, metadata={
             "files_checked": checked.checked, "problems": len(problems), "broken_links": len(links),
             "first_problems": dg.MetadataValue.md("\n".join(f"- {p}" for p in problems[:20]) or "none"),
             "stale_latest": len(checked.stale)})
 
-    return [preview, portal]
+    return [preview, portal, verify]

@@ -205,7 +205,7 @@ def promote(workspace):
                         "run `terbuka build-site` (or materialize `preview` in the UI) first")
     result = run_promote(workspace)
     checks = [e.asset_check_evaluation_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
-    ok = result.success and all(c.passed for c in checks)
+    ok = result.success and bool(checks) and all(c.passed for c in checks)
     click.echo(f"portal promoted to {workspace.site}: {'verified' if ok else 'VERIFY FOUND PROBLEMS'}")
     sys.exit(0 if ok else 1)
 

@@ -22,23 +22,26 @@ def build_definitions(workspace: Workspace | None = None) -> dg.Definitions:
     declarations = load_all(ws)
     ids = [d.id for d in declarations]
     assets = [a for d in declarations for a in build_dataset_assets(d, ids)]
-    preview, portal = build_portal_assets(ids)
+    preview, portal, verify = build_portal_assets(ids)
+    checked = dg.AssetSelection.checks(verify)
     # promote "auto" (the sample) puts the portal live in the same run; "manual" stops at the preview
-    # and an officer promotes with promote_job (or by materializing `portal`) after a look.
-    after = dg.AssetSelection.assets(preview)
-    if load_config(ws).get("promote", "auto") == "auto":
-        after = after | dg.AssetSelection.assets(portal)
+    # and an officer promotes with promote_job (or by materializing `portal`) after a look. Nothing
+    # scheduled ever promotes on its own when promotion is manual.
+    auto = load_config(ws).get("promote", "auto") == "auto"
+    after = dg.AssetSelection.assets(preview) | (dg.AssetSelection.assets(portal) | checked if auto else checked)
     jobs = [dg.define_asset_job(dataset_job_name(d), selection=dg.AssetSelection.groups(d) | after,
                                 description=f"Process one dropped file for {d}: raw, clean (checks), release, "
                                             "then the portal preview (and promotion when set to auto).")
             for d in ids]
     dataset_jobs = list(jobs)
-    jobs.append(dg.define_asset_job("portal_job", selection=dg.AssetSelection.assets(preview, portal),
-                                    description="Rebuild the portal preview, promote it to site/ and verify it."))
-    jobs.append(dg.define_asset_job("promote_job", selection=dg.AssetSelection.assets(portal),
+    jobs.append(dg.define_asset_job("portal_job", selection=after,
+                                    description="Rebuild the portal preview, promote it to site/ when promotion is "
+                                                "automatic, and verify the published files and links."))
+    jobs.append(dg.define_asset_job("promote_job", selection=dg.AssetSelection.assets(portal) | checked,
                                     description="Put the previewed portal live in site/ and verify it."))
     return dg.Definitions(
         assets=[*assets, preview, portal],
+        asset_checks=[verify],
         jobs=jobs,
         sensors=[build_inbox_sensor(dataset_jobs)],
         schedules=build_schedules(),

@@ -34,6 +34,27 @@ def test_definitions_load_with_the_declared_graph(workspace):
     assert schedule.execution_timezone == "Asia/Jakarta"
 
 
+def _job_assets(defs, name):
+    job = defs.resolve_job_def(name)
+    return {k.to_user_string() for k in job.asset_layer.selected_asset_keys}
+
+
+def test_with_manual_promotion_nothing_scheduled_or_sensed_promotes(workspace):
+    import json
+
+    config = json.loads(workspace.config_file.read_text())
+    config["promote"] = "manual"
+    workspace.config_file.write_text(json.dumps(config))
+    defs = build_definitions(workspace)
+    schedule = next(iter(defs.schedules))
+    for name in (schedule.job_name, "apbd_job", "wilayah_job"):
+        assert "portal" not in _job_assets(defs, name) and "preview" in _job_assets(defs, name), name
+    assert "portal" in _job_assets(defs, "promote_job")
+    config["promote"] = "auto"
+    workspace.config_file.write_text(json.dumps(config))
+    assert "portal" in _job_assets(build_definitions(workspace), schedule.job_name)
+
+
 def test_every_asset_has_a_description_and_group(workspace):
     graph = build_definitions(workspace).resolve_asset_graph()
     for key in graph.get_all_asset_keys():
