@@ -239,6 +239,7 @@ def write_release(workspace: Workspace, declaration: Declaration, incoming: pa.T
     root = dataset_dir(workspace, declaration.id)
     root.mkdir(parents=True, exist_ok=True)
     with publish_lock(workspace.state / "locks" / f"{declaration.id}.lock"):
+        adopt_site_releases(workspace, declaration.id)
         recover(workspace, declaration.id)
         every = list_releases(workspace, declaration.id)
         previous = latest_release(workspace, declaration.id)
@@ -338,10 +339,47 @@ def withdraw(workspace: Workspace, dataset: str, version: str, reason: str,
         return gone[version]
 
 
+def adopt_site_releases(workspace: Workspace, only: str | None = None) -> list[str]:
+    """A workspace from before the release store kept its versions only in site/datasets/: copy any dataset
+    the store does not have yet into it (files, not pages), so its history carries on and is never
+    shadowed by a new 1.0.0. Returns the datasets adopted."""
+    legacy = workspace.site / "datasets"
+    adopted = []
+    if not legacy.is_dir():
+        return adopted
+    for folder in sorted(p for p in legacy.iterdir() if p.is_dir() and not p.is_symlink()):
+        if only and folder.name != only:
+            continue
+        target = dataset_dir(workspace, folder.name)
+        versions = [v for v in folder.iterdir() if v.is_dir() and not v.is_symlink() and is_version(v.name)
+                    and (v / RELEASE).is_file()]
+        if not versions or (target.exists() and any(target.iterdir())):
+            continue
+        if target.exists():
+            target.rmdir()  # made empty by a publish that is about to need these versions
+        target.parent.mkdir(parents=True, exist_ok=True)
+        for leftover in target.parent.glob(f".adopt-{folder.name}-*"):  # an adoption killed half-way
+            shutil.rmtree(leftover, ignore_errors=True)
+        stage = target.with_name(f".adopt-{folder.name}-{uuid.uuid4().hex}")
+        for version in versions:
+            shutil.copytree(version, stage / version.name, ignore=shutil.ignore_patterns(*RENDERED))
+        if (folder / WITHDRAWN).is_file():
+            shutil.copy2(folder / WITHDRAWN, stage / WITHDRAWN)
+        os.rename(stage, target)
+        refresh_index(workspace, folder.name)
+        adopted.append(folder.name)
+    return adopted
+
+
 def recover_all(workspace: Workspace) -> None:
     """Repair every dataset's index and `latest` after an interrupted publish (run before each build)."""
     root = workspace.releases / "datasets"
-    if root.is_dir():
-        for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-            with publish_lock(workspace.state / "locks" / f"{folder.name}.lock"):
-                recover(workspace, folder.name)
+    root.mkdir(parents=True, exist_ok=True)
+    legacy = workspace.site / "datasets"
+    names = {p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")}
+    names |= {p.name for p in legacy.iterdir() if p.is_dir() and not p.is_symlink()} if legacy.is_dir() else set()
+    for name in sorted(names):
+        with publish_lock(workspace.state / "locks" / f"{name}.lock"):
+            adopt_site_releases(workspace, name)
+            if dataset_dir(workspace, name).is_dir():
+                recover(workspace, name)

@@ -187,3 +187,26 @@ def test_recovery_on_a_healthy_site_writes_nothing(workspace):
     before = {p: p.stat().st_mtime_ns for p in workspace.releases.rglob("*")}
     recover_all(workspace)
     assert {p: p.stat().st_mtime_ns for p in workspace.releases.rglob("*")} == before
+
+
+def test_a_workspace_from_before_the_store_keeps_its_history(workspace):
+    """Versions that lived only in site/datasets/ are adopted into the store: the next publish is 1.1.0,
+    not a second, different 1.0.0."""
+    import shutil
+
+    from publish.promote import build_preview, promote
+    from publish.verify import verify_all
+
+    publish(workspace, apbd_rows())
+    legacy = workspace.site / "datasets" / "apbd"
+    legacy.parent.mkdir(parents=True)
+    shutil.move(str(store(workspace) / "datasets" / "apbd"), legacy)
+    (legacy / "1.0.0" / "index.html").write_text("<p>old page</p>")
+    assert list_releases(workspace, "apbd") == []
+    result = publish(workspace, apbd_rows(dinkes=3_000_000))
+    assert (result.version, result.change) == ("1.1.0", "minor")
+    assert not (store(workspace) / "datasets/apbd/1.0.0/index.html").exists()  # pages are not release files
+    build_preview(workspace)
+    promote(workspace)
+    assert verify_all(workspace).ok
+    assert (workspace.site / "datasets/apbd/latest").resolve().name == "1.1.0"
