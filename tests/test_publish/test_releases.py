@@ -210,3 +210,20 @@ def test_a_workspace_from_before_the_store_keeps_its_history(workspace):
     promote(workspace)
     assert verify_all(workspace).ok
     assert (workspace.site / "datasets/apbd/latest").resolve().name == "1.1.0"
+
+
+def test_concurrent_publishes_are_serialised_into_distinct_versions(workspace):
+    """Four publishes at once (flock is per open file, so threads contend like processes): each gets its own
+    version, none is lost or half-written, and a lock file left behind by a dead process blocks nobody."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    lock = workspace.state / "locks" / "apbd.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    lock.write_text("99999999\n")  # what a killed publisher leaves: the file, never the lock itself
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda n: publish(workspace, apbd_rows(dinkes=1_000_000 + n)), range(4)))
+    versions = sorted(r.version for r in results)
+    assert versions == ["1.0.0", "1.1.0", "1.2.0", "1.3.0"]
+    chain = [(r["previous"], r["version"]) for r in list_releases(workspace, "apbd")]
+    assert chain == [(None, "1.0.0"), ("1.0.0", "1.1.0"), ("1.1.0", "1.2.0"), ("1.2.0", "1.3.0")]
+    assert verify_site(workspace, store(workspace)).ok
