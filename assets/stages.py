@@ -263,11 +263,11 @@ def scan_inbox(workspace: Workspace, settle: bool = True) -> list[Dropped]:
     for path in sorted(workspace.inbox.rglob("*")):
         if not path.is_file() or path.name.lower() == "readme.md":
             continue
+        rel = path.relative_to(workspace.inbox)
+        if any(part.startswith(".") for part in rel.parts) or path.name.endswith(PARTIAL_SUFFIXES):
+            continue  # hidden names: partial downloads, and files `terbuka publish` is running itself
         if settle and not is_settled(path):
             continue
-        if path.name.startswith(".") or path.name.endswith(PARTIAL_SUFFIXES):
-            continue
-        rel = path.relative_to(workspace.inbox)
         dataset = rel.parts[0] if len(rel.parts) > 1 and rel.parts[0] in known else None
         found.append(Dropped(dataset, path, sha256_bytes(path.read_bytes())))
     return found

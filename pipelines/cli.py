@@ -119,19 +119,37 @@ def publish(workspace, dataset, file, no_site):
     Example:
         terbuka publish peraturan exports/jdih.json
     """
-    from assets.stages import process_bytes
+    from pipelines.headless import publish_file, why_rejected
 
     path = Path(file)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise UserError(f"cannot read {file}: {exc.strerror or exc}") from None
-    outcome = process_bytes(workspace, dataset, data, path.name)
-    click.echo(outcome.message)
-    if not outcome.accepted:
-        sys.exit(2 if outcome.report.get("unusable") else 1)
-    if not no_site and not outcome.release.unchanged:
-        _build_site(workspace)
+    done = publish_file(workspace, dataset, data, path.name, with_portal=not no_site)
+    if not done.accepted:
+        click.echo(f"{dataset}: {path.name} rejected{why_rejected(workspace, done.entry, done.run)}")
+        report = _quarantine_report(workspace, done.entry)
+        sys.exit(2 if report.get("unusable") else 1)
+    release = done.release
+    if release.get("unchanged"):
+        click.echo(f"{dataset}: unchanged (content equals version {release['version']})")
+    else:
+        click.echo(f"{dataset}: published version {release['version']} ({release['change']}; "
+                   f"Dagster run {done.run.run_id[:8]})")
+    if not no_site:
+        from publish.config import load_config
+
+        if load_config(workspace).get("promote", "auto") == "auto":
+            click.echo(f"portal: live in {workspace.site}")
+        else:
+            click.echo(f"portal: preview in {workspace.preview}; not live yet — run `terbuka promote` after a look")
+
+
+def _quarantine_report(workspace, entry) -> dict:
+    if entry and entry.get("quarantine"):
+        return json.loads((workspace.root / entry["quarantine"] / "report.json").read_text())
+    return {}
 
 
 def _build_site(workspace):
@@ -185,8 +203,18 @@ def backfill(workspace, dataset, first, last):
         raise UserError(f"{dataset} is not split by fiscal year; publish a new file instead")
     if last < first:
         raise UserError("--to must not be before --from")
+    from assets.factory import fiscal_years
+
+    keys = fiscal_years().get_partition_keys()
+    outside = [str(y) for y in range(first, last + 1) if str(y) not in keys]
+    if outside:
+        raise UserError(f"fiscal years {keys[0]}–{keys[-1]} can be processed; not {', '.join(outside)}")
     failed = run_backfill(workspace, dataset, [str(y) for y in range(first, last + 1)], echo=click.echo)
-    sys.exit(1 if failed else 0)
+    from pipelines.headless import run_portal
+
+    portal = run_portal(workspace)
+    click.echo(f"portal: {'rebuilt' if portal.success else 'FAILED'} (run {portal.run_id[:8]})")
+    sys.exit(1 if failed or not portal.success else 0)
 
 
 @cli.command()
@@ -257,8 +285,11 @@ def withdraw(workspace, dataset, version, reason):
 
     try:
         entry = do_withdraw(workspace, dataset, version, reason)
-    except (FileNotFoundError, ValueError) as exc:
+    except FileNotFoundError as exc:
         raise UserError(str(exc)) from None
+    except ValueError as exc:
+        hint = "; if its page does not say so yet, run `terbuka build-site`" if "already withdrawn" in str(exc) else ""
+        raise UserError(f"{exc}{hint}") from None
     click.echo(f"{dataset} {version} withdrawn on {entry['date']}")
     _build_site(workspace)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+
 import dagster as dg
 
 from pipelines.definitions import build_definitions
@@ -36,12 +39,57 @@ def run_dataset(workspace: Workspace, dataset: str, rel_path: str = "", year: st
     defs = defs or build_definitions(workspace)
     job = defs.resolve_job_def(f"{dataset}_job")
     selection = [f"{dataset}/raw", f"{dataset}/clean", f"{dataset}/release"]
-    selection += ["preview", "portal"] if with_portal else []
+    if with_portal:
+        from publish.config import load_config
+
+        selection += ["preview"] + (["portal"] if load_config(workspace).get("promote", "auto") == "auto" else [])
     return job.execute_in_process(
         run_config={"ops": {raw_op_name(dataset): {"config": {"file": rel_path}}}, **QUIET},
         instance=instance or instance_for(workspace), raise_on_error=False, partition_key=year,
         asset_selection=[dg.AssetKey.from_user_string(s) for s in selection],
         tags={"terbuka/dataset": dataset, "terbuka/file": rel_path or "(backfill)"})
+
+
+PUBLISHING = ".publishing"
+
+
+@dataclass
+class Published:
+    """What one file published through the Dagster graph came to."""
+
+    run: object  # the ExecuteInProcessResult
+    entry: dict | None  # this drop's ledger entry (None when the run stopped before its checks)
+    release: dict  # the release asset's metadata: version, unchanged, change, url
+
+    @property
+    def accepted(self) -> bool:
+        return bool(self.run.success and self.entry and self.entry["accepted"])
+
+
+def publish_file(workspace: Workspace, dataset: str, data: bytes, name: str, with_portal: bool = True) -> Published:
+    """`terbuka publish`: the file goes through inbox/<dataset>/ and the same Dagster run the sensor starts, so
+    it shows in the UI and its release records the run id."""
+    from assets import stages
+    from assets.factory import partition_for
+    from publish.declarations import get_declaration
+    from publish.files import sha256_bytes, write_atomic
+
+    declaration = get_declaration(workspace, dataset)
+    target = workspace.inbox / PUBLISHING / dataset / Path(name).name  # hidden: the sensor must not take it too
+    if target.exists() and target.read_bytes() != data:
+        target = target.with_name(f"{sha256_bytes(data)[:12]}-{target.name}")
+    write_atomic(target, data)
+    before = stages.times_checked(stages.read_ledger(workspace).get(sha256_bytes(data)))
+    result = run_dataset(workspace, dataset, str(target.relative_to(workspace.inbox)),
+                         partition_for(declaration, data, target.name), with_portal=with_portal)
+    entry = stages.read_ledger(workspace).get(sha256_bytes(data))
+    if stages.times_checked(entry) == before:
+        entry = None
+    release = {}
+    for event in result.get_asset_materialization_events():
+        if event.asset_key == dg.AssetKey([dataset, "release"]):
+            release = {k: v.value for k, v in event.materialization.metadata.items()}
+    return Published(result, entry, release)
 
 
 def backfill(workspace: Workspace, dataset: str, years: list[str], echo=print) -> list[str]:
@@ -103,7 +151,7 @@ def run_pending(workspace: Workspace, echo=print) -> list[str]:
             echo(f"{dataset}: {name} -> version {entry['version']} (run {result.run_id[:8]})")
         else:
             failures.append(name)
-            echo(f"{dataset}: {name} REJECTED (run {result.run_id[:8]}){_why(workspace, entry, result)}")
+            echo(f"{dataset}: {name} REJECTED (run {result.run_id[:8]}){why_rejected(workspace, entry, result)}")
     portal = run_portal(workspace, defs=defs, instance=instance)
     live = any(e.asset_key == dg.AssetKey(["portal"]) for e in portal.get_asset_materialization_events())
     where = "site/ (live)" if live else f"{workspace.preview} (preview; put it live with `terbuka promote`)"
@@ -113,7 +161,7 @@ def run_pending(workspace: Workspace, echo=print) -> list[str]:
     return failures
 
 
-def _why(workspace: Workspace, entry: dict | None, result) -> str:
+def why_rejected(workspace: Workspace, entry: dict | None, result) -> str:
     """The rejection in words: the error count, the first problem (Indonesian / English), the report."""
     import json
 

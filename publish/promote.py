@@ -8,14 +8,18 @@ preview removed. Release files in site/ are never removed."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import uuid
 from pathlib import Path
 
-from publish.files import fsync_dir, point_symlink, publish_lock, write_atomic
-from publish.releases import INDEX, LATEST, RENDERED, is_version
+from publish.files import fsync_dir, point_symlink, publish_lock, write_atomic, write_if_changed
+from publish.releases import INDEX, LATEST, RENDERED, is_version, parse_version
 from publish.workspace import Workspace
+
+
+PROMOTED = "promoted.json"
 
 
 class NothingToPromote(Exception):
@@ -43,6 +47,7 @@ def promote(workspace: Workspace) -> list[Path]:
         for rel in late:
             if _sync_one(source / rel, target / rel):
                 written.append(target / rel)
+        _record(workspace, target)
         keep = set(_walk(source))
         for rel in _walk(target):
             if rel not in keep and not _is_release_file(rel):
@@ -50,6 +55,22 @@ def promote(workspace: Workspace) -> list[Path]:
                 written.append(target / rel)
                 _prune(target / rel, target)
         return written
+
+
+def promoted(workspace: Workspace) -> dict[str, list[str]]:
+    """Every version ever promoted to site/, per dataset: what the public may have cited and must keep."""
+    path = workspace.state / PROMOTED
+    return json.loads(path.read_text()) if path.is_file() else {}
+
+
+def _record(workspace: Workspace, target: Path) -> None:
+    """Add the versions now in site/ to the record (it only grows: nothing public is ever taken back)."""
+    record = promoted(workspace)
+    root = target / "datasets"
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []:
+        versions = {v.name for v in folder.iterdir() if v.is_dir() and not v.is_symlink() and is_version(v.name)}
+        record[folder.name] = sorted(set(record.get(folder.name, [])) | versions, key=parse_version)
+    write_if_changed(workspace.state / PROMOTED, json.dumps(record, indent=1, sort_keys=True) + "\n")
 
 
 def portal_lock(workspace: Workspace):

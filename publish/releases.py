@@ -256,6 +256,8 @@ def write_release(workspace: Workspace, declaration: Declaration, incoming: pa.T
             content = sha256_file(stage / "data.csv")
             metadata = _metadata_hash(declaration)
             change = classify(previous, content, declaration.schema_fingerprint, metadata)
+            if previous is None and every:  # every earlier version was withdrawn: new data, not a first release
+                change = "major" if every[-1]["schema_fingerprint"] != declaration.schema_fingerprint else "minor"
             if change is None:
                 return ReleaseResult(declaration.id, previous["version"], True, "unchanged",
                                      root / previous["version"])
@@ -325,8 +327,12 @@ def withdraw(workspace: Workspace, dataset: str, version: str, reason: str,
              now: dt.datetime | None = None) -> dict:
     """Mark a version withdrawn: its files stay, its page becomes a tombstone, `latest` moves back."""
     root = dataset_dir(workspace, dataset)
-    if not (root / version / RELEASE).is_file():
-        raise FileNotFoundError(f"{dataset} has no version {version}")
+    if not is_version(version) or not (root / version / RELEASE).is_file():
+        known = ", ".join(r["version"] for r in list_releases(workspace, dataset)) or "none"
+        raise FileNotFoundError(f"{dataset} has no version {version!r} (versions: {known}); "
+                                "name the version itself, e.g. 1.2.0, not an alias such as latest")
+    if not reason.strip():
+        raise ValueError("give the reason readers will see on the version's page (--reason)")
     with publish_lock(workspace.state / "locks" / f"{dataset}.lock"):
         gone = withdrawals(workspace, dataset)
         if version in gone:  # the first reason and date stay: a tombstone is not rewritten

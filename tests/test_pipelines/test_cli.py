@@ -71,3 +71,32 @@ def test_new_dataset_declared_only_as_data_is_published(workspace, tmp_path):
     assert "20212345,SDN 1 Sukamaju,1204" in csv.replace('"', "")
     again = invoke("publish", "sekolah", data, "--workspace", workspace.root, "--no-site")
     assert again.exit_code == 0 and "unchanged" in again.output
+
+
+def test_publish_runs_through_dagster_and_records_the_run(workspace, tmp_path):
+    import json as _json
+
+    data = tmp_path / "w.csv"
+    data.write_text("kode,nama,tingkat,kode induk\n32,JAWA BARAT,Provinsi,\n")
+    result = invoke("publish", "wilayah", data, "--workspace", workspace.root)
+    assert result.exit_code == 0, result.output
+    assert "published version 1.0.0" in result.output and "Dagster run" in result.output
+    provenance = _json.loads((workspace.releases / "datasets/wilayah/1.0.0/provenance.json").read_text())
+    assert provenance["dagster_run_id"]  # the same run the UI lists
+    assert (workspace.site / "datasets/wilayah/latest/data.csv").is_file()  # promotion is automatic here
+    assert not list((workspace.inbox).rglob("*.csv"))  # nothing left behind for the sensor
+
+
+def test_backfill_refuses_years_without_a_partition(workspace):
+    result = invoke("backfill", "apbd", "--from", "2030", "--to", "2031", "--workspace", workspace.root)
+    assert result.exit_code == 2 and "2015" in result.output and "2031" in result.output, result.output
+
+
+def test_withdraw_of_an_alias_or_without_a_reason_is_refused(workspace, tmp_path):
+    data = tmp_path / "w.csv"
+    data.write_text("kode,nama,tingkat,kode induk\n32,JAWA BARAT,Provinsi,\n")
+    assert invoke("publish", "wilayah", data, "--workspace", workspace.root, "--no-site").exit_code == 0
+    alias = invoke("withdraw", "wilayah", "latest", "--reason", "x", "--workspace", workspace.root)
+    assert alias.exit_code == 2 and "1.0.0" in alias.output
+    empty = invoke("withdraw", "wilayah", "1.0.0", "--reason", " ", "--workspace", workspace.root)
+    assert empty.exit_code == 2 and "reason" in empty.output

@@ -77,3 +77,43 @@ def test_promotion_copies_the_preview_and_never_links_the_store(workspace):
 def test_promoting_without_a_preview_is_refused(workspace):
     result = CliRunner().invoke(cli, ["promote", "--workspace", str(workspace.root)])
     assert result.exit_code == 2 and "nothing to promote" in result.output
+
+
+def test_verify_catches_deleted_forged_and_rewritten_versions_in_site(workspace):
+    import shutil
+
+    from publish.promote import build_preview, promote
+    from publish.releases import withdraw
+    from publish.verify import verify_all
+
+    assert process_bytes(workspace, "wilayah", WILAYAH.encode(), "w.csv").accepted
+    assert process_bytes(workspace, "wilayah", (WILAYAH + "32.61,KAB CONTOH,Kabupaten,32\n").encode(), "w2.csv").accepted
+    withdraw(workspace, "wilayah", "1.0.0", "uji")
+    build_preview(workspace)
+    promote(workspace)
+    assert verify_all(workspace).ok
+    site = workspace.site / "datasets" / "wilayah"
+
+    shutil.rmtree(site / "1.1.0")  # a whole version gone from the public copy
+    assert any("1.1.0" in m for m in verify_all(workspace).missing)
+    promote(workspace)
+    assert verify_all(workspace).ok
+
+    shutil.copytree(site / "1.1.0", site / "1.0.1")  # a forged version with a self-consistent manifest
+    result = verify_all(workspace)
+    assert any("1.0.1" in e for e in result.extra) and not result.ok
+    shutil.rmtree(site / "1.0.1")
+
+    (site / "withdrawn.json").unlink()  # the withdrawal lost: 1.0.0 would look live again
+    assert any("withdrawn.json" in c for c in verify_all(workspace).changed)
+    promote(workspace)
+
+    (site / "1.1.0" / "provenance.json").write_text("{}")  # tampered, and its manifest line rewritten
+    from publish.files import sha256_file
+    manifest = site / "1.1.0" / "SHA256SUMS"
+    manifest.write_text("".join(f"{sha256_file(site / '1.1.0' / line.split('  ')[1])}  {line.split('  ')[1]}\n"
+                                for line in manifest.read_text().splitlines()))
+    assert any("SHA256SUMS" in c for c in verify_all(workspace).changed)
+
+    shutil.rmtree(site.parent)  # every dataset folder gone: the promotion record still knows
+    assert any("promoted, now gone" in m for m in verify_all(workspace).missing)

@@ -227,3 +227,19 @@ def test_concurrent_publishes_are_serialised_into_distinct_versions(workspace):
     chain = [(r["previous"], r["version"]) for r in list_releases(workspace, "apbd")]
     assert chain == [(None, "1.0.0"), ("1.0.0", "1.1.0"), ("1.1.0", "1.2.0"), ("1.2.0", "1.3.0")]
     assert verify_site(workspace, store(workspace)).ok
+
+
+def test_withdraw_names_a_real_version_and_a_reason(workspace):
+    publish(workspace, apbd_rows())
+    with pytest.raises(FileNotFoundError, match="not an alias"):
+        withdraw(workspace, "apbd", "latest", "typo")
+    with pytest.raises(ValueError, match="reason"):
+        withdraw(workspace, "apbd", "1.0.0", "  ")
+    assert list_releases(workspace, "apbd")[0]["withdrawn"] is None
+
+
+def test_after_every_version_is_withdrawn_new_data_is_a_minor_version(workspace):
+    publish(workspace, apbd_rows())
+    withdraw(workspace, "apbd", "1.0.0", "wrong file")
+    again = publish(workspace, apbd_rows(dinkes=7))
+    assert (again.version, again.change) == ("1.1.0", "minor")
