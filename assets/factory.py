@@ -1,5 +1,6 @@
 """Dagster assets built from declarations: <dataset>/raw -> <dataset>/clean -> <dataset>/release, and portal."""
 
+import json
 from pathlib import Path
 
 import dagster as dg
@@ -214,12 +215,20 @@ def build_dataset_assets(declaration: Declaration, all_ids: list[str]) -> list:
             stages.record(ws, outcome)
             _retire(ws, did, item["source"], accepted=True)
             context.log.info(outcome.message)
-        url = f"{load_config(ws)['baseUrl']}datasets/{did}/{result.version}/"
-        return dg.MaterializeResult(metadata={"version": result.version, "unchanged": result.unchanged,
-                                              "change": result.change, "url": dg.MetadataValue.url(url),
-                                              "rows": sum(c["checked"].report.rows for c in cleaned),
-                                              "warnings": sum(c["checked"].report.warnings for c in cleaned),
-                                              "source_sha256": ", ".join(c["source"]["sha256"] for c in cleaned)})
+        config = load_config(ws)
+        url = f"{config['baseUrl']}datasets/{did}/{result.version}/"
+        entry = json.loads((result.path / "release.json").read_text())
+        return dg.MaterializeResult(metadata={
+            "version": result.version, "unchanged": result.unchanged, "change": result.change,
+            "url": dg.MetadataValue.url(url),
+            "live": "after promotion (terbuka promote / promote_job)" if config.get("promote", "auto") != "auto"
+                    else "with this run's portal step",
+            "release_rows": entry["rows"], "dagster/row_count": entry["rows"],
+            "file_rows": sum(c["checked"].report.rows for c in cleaned),
+            "warnings": sum(c["checked"].report.warnings for c in cleaned),
+            "source_files": ", ".join(c["source"]["name"] for c in cleaned),
+            "source_sha256": ", ".join(c["source"]["sha256"] for c in cleaned),
+            "release_folder": dg.MetadataValue.path(str(result.path))})
 
     return [raw, clean, release]
 

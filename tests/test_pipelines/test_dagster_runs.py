@@ -93,3 +93,23 @@ def test_sensor_waits_for_a_file_still_being_copied(workspace):
     (workspace.inbox / "wilayah" / "big.csv.part").write_text(GOOD)
     with dg.build_sensor_context(resources={"terbuka": TerbukaResource(workspace_dir=str(workspace.root))}) as ctx:
         assert isinstance(sensor(ctx), dg.SkipReason)
+
+
+def test_every_materialization_carries_what_an_officer_reads(workspace):
+    """Row count, column schema, a preview, the validation summary, the version and its URL, the source."""
+    drop(workspace, "good.csv", GOOD)
+    result = run_file(workspace, "wilayah", "wilayah/good.csv")
+    assert result.success
+    meta = {e.asset_key.to_user_string(): e.materialization.metadata
+            for e in result.get_asset_materialization_events()}
+    raw, clean, release = meta["wilayah/raw"], meta["wilayah/clean"], meta["wilayah/release"]
+    assert raw["files"].value == "good.csv" and len(raw["sha256"].value) == 64
+    assert clean["dagster/row_count"].value == 2 and (clean["errors"].value, clean["warnings"].value) == (0, 0)
+    columns = [c.name for c in clean["dagster/column_schema"].schema.columns]
+    assert columns[:2] == ["kode", "nama"]
+    assert "KABUPATEN SUKAMAJU" in clean["preview"].value
+    assert release["version"].value == "1.0.0" and release["url"].value.endswith("/datasets/wilayah/1.0.0/")
+    assert release["source_files"].value == "good.csv" and release["release_rows"].value == 2
+    checks = [e.asset_check_evaluation_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
+    assert {c.check_name: c.metadata["errors"].value for c in checks} == {
+        "structure": 0, "business_rules": 0, "personal_data": 0}
