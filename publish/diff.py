@@ -1,33 +1,78 @@
-"""What changed between two releases: rows added, removed and changed by primary key, and moved totals."""
+"""What changed between two releases: rows added, removed and changed by primary key, moved totals, and the schema.
+
+Three files of a release come from here:
+
+- `changes.json`: the counts (always exact), the first KEEP_ROWS rows of each kind of change (`rows`; when a
+  kind has more, `rows_truncated` is true and `rows_kept` says how many of each are listed), the budget
+  totals that moved (`totals`) and what changed in the Table Schema (`schema`).
+- `changes.csv`: every added, removed and changed row, complete, one line per changed cell:
+  `change` (added | removed | changed), the primary-key columns, `field`, `old`, `new` (text, empty for
+  added and removed rows; an empty value is written as an empty field, an empty text as "").
+- `totals.csv` (datasets declaring `terbuka:totals`, e.g. apbd): the moved totals of `changes.json` as a
+  tidy table, see TOTALS_COLUMNS.
+"""
 
 from __future__ import annotations
 
 import csv
-import io
+import json
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
+from publish import writers
 from publish.declarations import Declaration
 
-KEEP_ROWS = 500  # changed rows listed in full; counts are always exact
+KEEP_ROWS = 500  # rows of each kind listed in changes.json; changes.csv lists all, counts are always exact
+
+# totals.csv, one row per group whose total moved, in one of two comparisons:
+#   comparison=version: the same period and stage in the previous release (from_version) and this one
+#                       (to_version); from_stage = to_stage.
+#   comparison=stage:   within this release (from_version = to_version), a stage against the stage before
+#                       it in the declared order (murni -> pergeseran -> perubahan) of the same period.
+# breakdown is the declared grouping (skpd, kelompok_rekening), group its code, label its name when known,
+# measure the summed column (anggaran, in rupiah); before/after are the two totals (empty: the group had no
+# lines there), delta = after - before, percent = delta / before * 100 rounded to 2 decimals (empty when
+# before is empty or zero). Stages are compared, never added together.
+TOTALS_COLUMNS = ["comparison", "breakdown", "group", "label", "period", "from_version", "from_stage",
+                  "to_version", "to_stage", "measure", "before", "after", "delta", "percent"]
+
+# Field attributes whose change is reported in the `schema` section of changes.json.
+SCHEMA_ATTRIBUTES = ("type", "format", "title", "constraints")
+
+_ACCOUNTS = Path(__file__).parent / "portal" / "rekening.json"  # names of upper account codes (5.1, 5.2, ...)
 
 
 def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def diff_tables(old: pa.Table | None, new: pa.Table, declaration: Declaration) -> dict:
-    """Row and cell changes of `new` against `old` (None for a first release)."""
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _connect(old: pa.Table | None, new: pa.Table) -> duckdb.DuckDBPyConnection:
+    """old_t and new_t; a first release is compared with an empty table, so every row is `added`."""
+    con = duckdb.connect()
+    con.register("old_t", old if old is not None else new.schema.empty_table())
+    con.register("new_t", new)
+    return con
+
+
+def _sql_parts(declaration: Declaration) -> tuple[list[str], list[str], str, str]:
     key = declaration.primary_key
     others = [n for n in declaration.field_names if n not in key]
-    if old is None:
-        return {"added": new.num_rows, "removed": 0, "changed": 0, "rows": [], "key": key}
-    con = duckdb.connect()
-    con.register("old_t", old)
-    con.register("new_t", new)
     on = " AND ".join(f"o.{_q(k)} IS NOT DISTINCT FROM n.{_q(k)}" for k in key)
     differs = " OR ".join(f"o.{_q(c)} IS DISTINCT FROM n.{_q(c)}" for c in others) or "FALSE"
+    return key, others, on, differs
+
+
+def diff_tables(old: pa.Table | None, new: pa.Table, declaration: Declaration) -> dict:
+    """Exact counts of row changes of `new` against `old` (None for a first release), and the first KEEP_ROWS
+    rows of each kind with their changed cells. The complete list is written by `changes_csv`."""
+    key, others, on, differs = _sql_parts(declaration)
+    con = _connect(old, new)
     key_new = ", ".join(f"n.{_q(k)}" for k in key)
     key_old = ", ".join(f"o.{_q(k)}" for k in key)
     counts = con.execute(f"""
@@ -43,6 +88,7 @@ def diff_tables(old: pa.Table | None, new: pa.Table, declaration: Declaration) -
     removed = con.execute(f"SELECT {key_old} FROM old_t o WHERE NOT EXISTS (SELECT 1 FROM new_t n WHERE {on}) "
                           f"ORDER BY ALL LIMIT {KEEP_ROWS}").fetchall()
     rows += [{"change": "removed", "key": dict(zip(key, map(_text, r)))} for r in removed]
+    changed = []
     if others:
         pairs = ", ".join(f"o.{_q(c)} AS {_q('old_' + c)}, n.{_q(c)} AS {_q('new_' + c)}" for c in others)
         changed = con.execute(f"SELECT {key_new}, {pairs} FROM old_t o JOIN new_t n ON {on} WHERE {differs} "
@@ -52,11 +98,50 @@ def diff_tables(old: pa.Table | None, new: pa.Table, declaration: Declaration) -
             cells = [{"field": c, "old": _text(values[2 * i]), "new": _text(values[2 * i + 1])}
                      for i, c in enumerate(others) if values[2 * i] != values[2 * i + 1]]
             rows.append({"change": "changed", "key": dict(zip(key, map(_text, r[:len(key)]))), "cells": cells})
-    return {"added": counts[0], "removed": counts[1], "changed": counts[2], "rows": rows, "key": key}
+    kept = {"added": len(added), "removed": len(removed), "changed": len(changed)}
+    total = {"added": counts[0], "removed": counts[1], "changed": counts[2]}
+    return {**total, "key": key, "rows": rows, "rows_truncated": kept != total, "rows_kept": kept,
+            "rows_limit": KEEP_ROWS, "rows_complete": "changes.csv"}
 
 
 def _text(value):
     return None if value is None else (value.isoformat() if hasattr(value, "isoformat") else value)
+
+
+def _as_varchar(expr: str, dtype: pa.DataType) -> str:
+    """A value as text the way data.csv writes it (a whole float as 92, not 92.0)."""
+    if pa.types.is_floating(dtype):
+        return (f"CASE WHEN isfinite({expr}) AND {expr} = trunc({expr}) AND abs({expr}) < 1e15 "
+                f"THEN CAST(CAST({expr} AS BIGINT) AS VARCHAR) ELSE CAST({expr} AS VARCHAR) END")
+    return f"CAST({expr} AS VARCHAR)"
+
+
+def changes_csv(old: pa.Table | None, new: pa.Table, declaration: Declaration, path: Path) -> None:
+    """Write changes.csv: every added, removed and changed row (one line per changed cell), in full.
+
+    DuckDB writes it straight to `path` (sorted: added, removed, changed; then by key and field order),
+    so a change of a million rows never passes through Python lists."""
+    key, others, on, differs = _sql_parts(declaration)
+    con = _connect(old, new)
+    keys_n = ", ".join(f"n.{_q(k)} AS {_q(k)}" for k in key)
+    keys_o = ", ".join(f"o.{_q(k)} AS {_q(k)}" for k in key)
+    keys = ", ".join(_q(k) for k in key)
+    empty = "NULL::VARCHAR AS field, NULL::VARCHAR AS old, NULL::VARCHAR AS new, 0 AS _pos"
+    parts = [f"SELECT 1 AS _kind, 'added' AS change, {keys_n}, {empty} "
+             f"FROM new_t n WHERE NOT EXISTS (SELECT 1 FROM old_t o WHERE {on})",
+             f"SELECT 2, 'removed', {keys_o}, {empty} FROM old_t o WHERE NOT EXISTS (SELECT 1 FROM new_t n WHERE {on})"]
+    if others:
+        schema = new.schema
+        cells = ", ".join(
+            f"{{'pos': {i}, 'field': {_lit(c)}, 'old': {_as_varchar('o.' + _q(c), schema.field(c).type)}, "
+            f"'new': {_as_varchar('n.' + _q(c), schema.field(c).type)}, "
+            f"'differs': o.{_q(c)} IS DISTINCT FROM n.{_q(c)}}}" for i, c in enumerate(others))
+        parts.append(f"SELECT 3, 'changed', {keys}, cell['field'], cell['old'], cell['new'], cell['pos'] FROM "
+                     f"(SELECT {keys_n}, unnest([{cells}]) AS cell FROM old_t o JOIN new_t n ON {on} WHERE {differs}) "
+                     f"WHERE cell['differs']")
+    union = "\nUNION ALL\n".join(parts)
+    query = (f"SELECT change, {keys}, field, old, new FROM ({union}) ORDER BY _kind, {keys}, _pos")
+    con.execute(f"COPY ({query}) TO {_lit(str(path))} (FORMAT csv, HEADER, NEW_LINE '\r\n')")
 
 
 def totals(old: pa.Table | None, new: pa.Table, declaration: Declaration) -> dict | None:
@@ -72,7 +157,7 @@ def totals(old: pa.Table | None, new: pa.Table, declaration: Declaration) -> dic
         con.register("old_t", old)
     measure, period, stage = spec["measure"], spec["period"], spec.get("stage")
     leaf = spec.get("where", "TRUE")
-    out = {"measure": measure, "groups": {}}
+    out = {"measure": measure, "period": period, "stage": stage, "groups": {}}
     slice_cols = [c for c in (period, stage) if c]
     slice_sql = ", ".join(_q(c) for c in slice_cols)
     for name, expr in spec["groups"].items():
@@ -113,13 +198,17 @@ def stage_movement(con, spec: dict) -> list[dict]:
         ranked = [s for s in order if s in stages]
         for prev, cur in zip(ranked, ranked[1:]):
             for name, expr in spec["groups"].items():
+                label = spec.get("labels", {}).get(name)
                 rows = con.execute(
                     f"SELECT ({expr}) AS grp, sum({_q(measure)}) FILTER (WHERE {_q(stage)} = ?) AS a, "
-                    f"sum({_q(measure)}) FILTER (WHERE {_q(stage)} = ?) AS b FROM new_t "
-                    f"WHERE {_q(period)} = ? AND {leaf} GROUP BY 1 ORDER BY 1", [prev, cur, p]).fetchall()
+                    f"sum({_q(measure)}) FILTER (WHERE {_q(stage)} = ?) AS b, "
+                    f"{f'any_value({label})' if label else 'NULL'} AS label FROM new_t "
+                    f"WHERE {_q(stage)} IN (?, ?) AND {_q(period)} = ? AND {leaf} GROUP BY 1 ORDER BY 1",
+                    [prev, cur, prev, cur, p]).fetchall()
                 result.append({"period": p, "from": prev, "to": cur, "group": name,
-                               "rows": [{"group": g, "before": a, "after": b, "delta": (b or 0) - (a or 0),
-                                         "percent": _pct(b, a)} for g, a, b in rows if a != b]})
+                               "rows": [{"group": g, "label": lab, "before": a, "after": b,
+                                         "delta": (b or 0) - (a or 0), "percent": _pct(b, a)}
+                                        for g, a, b, lab in rows if a != b]})
     return result
 
 
@@ -129,14 +218,98 @@ def _pct(after, before):
     return round((after - before) / before * 100, 2)
 
 
-def changes_csv(changes: dict) -> str:
-    """One line per changed cell (or per added/removed row), for spreadsheets."""
-    key = changes["key"]
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(["change", *key, "field", "old", "new"])
-    for row in changes["rows"]:
-        keys = [row["key"].get(k) for k in key]
-        for cell in row.get("cells") or [{"field": "", "old": "", "new": ""}]:
-            writer.writerow([row["change"], *keys, cell["field"], cell["old"], cell["new"]])
-    return buf.getvalue()
+def totals_csv(changes: dict, path: Path) -> None:
+    """Write totals.csv (layout: TOTALS_COLUMNS) from the `totals`, `from` and `to` of changes.json."""
+    moved = changes.get("totals") or {}
+    period, stage, measure = moved.get("period"), moved.get("stage"), moved.get("measure")
+    order = list((moved.get("groups") or {}).keys())
+    accounts = _account_names()
+    lines = []
+    for breakdown, rows in (moved.get("groups") or {}).items():
+        for m in rows:
+            lines.append({"comparison": "version", "breakdown": breakdown, "group": m["group"],
+                          "label": m.get("label") or accounts.get(str(m["group"])), "period": m.get(period),
+                          "from_version": changes.get("from"), "from_stage": m.get(stage),
+                          "to_version": changes.get("to"), "to_stage": m.get(stage), "measure": measure,
+                          **{k: m[k] for k in ("before", "after", "delta", "percent")}})
+    for s in moved.get("stages") or []:
+        for m in s["rows"]:
+            lines.append({"comparison": "stage", "breakdown": s["group"], "group": m["group"],
+                          "label": m.get("label") or accounts.get(str(m["group"])), "period": s["period"],
+                          "from_version": changes.get("to"), "from_stage": s["from"],
+                          "to_version": changes.get("to"), "to_stage": s["to"], "measure": measure,
+                          **{k: m[k] for k in ("before", "after", "delta", "percent")}})
+    stages = {s: i for i, s in enumerate(_stage_order(moved))}
+
+    def sort_key(line):
+        return (line["comparison"] != "version", order.index(line["breakdown"]) if line["breakdown"] in order else 99,
+                str(line["period"]), stages.get(line["from_stage"], 99), str(line["from_stage"]),
+                str(line["group"]))
+
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, TOTALS_COLUMNS, lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(sorted(lines, key=sort_key))
+
+
+def _stage_order(moved: dict) -> list:
+    """Stages in the order the stage comparisons name them (murni, pergeseran, perubahan)."""
+    order: list = []
+    for s in moved.get("stages") or []:
+        for name in (s["from"], s["to"]):
+            if name not in order:
+                order.append(name)
+    return order
+
+
+def _account_names() -> dict[str, str]:
+    try:
+        names = json.loads(_ACCOUNTS.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: v.get("id") for k, v in names.items() if not k.startswith("_") and isinstance(v, dict)}
+
+
+def schema_changes(previous_descriptor: Path | dict | None, declaration: Declaration) -> dict | None:
+    """Fields added, removed and changed (SCHEMA_ATTRIBUTES), and a changed primary key or field order,
+    between the previous release's published datapackage.json and the declaration now. None when
+    nothing changed, for a first release, or when the previous descriptor cannot be read."""
+    if isinstance(previous_descriptor, Path):
+        try:
+            previous_descriptor = json.loads(previous_descriptor.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+    if not previous_descriptor:
+        return None
+    try:
+        old_schema = previous_descriptor["resources"][0]["schema"]
+    except (KeyError, IndexError, TypeError):
+        return None
+    new_schema = writers.published_schema(declaration)  # compare like with like: both as published
+    old = {f["name"]: f for f in old_schema.get("fields") or []}
+    new = {f["name"]: f for f in new_schema["fields"]}
+
+    def brief(f: dict) -> dict:
+        return {k: f.get(k) for k in ("name", "type", "title", "description")}
+
+    changed = []
+    for name, f in new.items():
+        if name in old:
+            diffs = [{"attribute": a, "before": old[name].get(a), "after": f.get(a)}
+                     for a in SCHEMA_ATTRIBUTES if old[name].get(a) != f.get(a)]
+            if diffs:
+                changed.append({"name": name, "title": f.get("title"), "changes": diffs})
+
+    def key(schema: dict) -> list:
+        k = schema.get("primaryKey") or []
+        return [k] if isinstance(k, str) else list(k)
+
+    common_old = [n for n in old if n in new]
+    common_new = [n for n in new if n in old]
+    out = {"added": [brief(f) for n, f in new.items() if n not in old],
+           "removed": [brief(f) for n, f in old.items() if n not in new],
+           "changed": changed,
+           "primary_key": ({"before": key(old_schema), "after": key(new_schema)}
+                           if key(old_schema) != key(new_schema) else None),
+           "order": {"before": list(old), "after": list(new)} if common_old != common_new else None}
+    return out if any(out.values()) else None

@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 
 from publish import writers
 from publish.declarations import Declaration
-from publish.diff import changes_csv, diff_tables, totals
+from publish.diff import changes_csv, diff_tables, schema_changes, totals, totals_csv
 from publish.files import (fsync_dir, point_symlink, publish_lock, sha256_bytes, sha256_file, write_if_changed,
                            write_json_atomic)
 from publish.workspace import REPO_ROOT, Workspace
@@ -270,10 +270,14 @@ def write_release(workspace: Workspace, declaration: Declaration, incoming: pa.T
             before = carried if carried is not None else _as_text(old, declaration)
             after = table if carried is not None or old is None else _as_text(table, declaration)
             changes = diff_tables(before, after, declaration)
+            published = root / previous["version"] / "datapackage.json" if previous else None
             changes.update({"from": previous and previous["version"], "to": version,
-                            "totals": totals(carried, table, declaration), "dropped": dropped})
+                            "totals": totals(carried, table, declaration), "dropped": dropped,
+                            "schema": schema_changes(published, declaration)})
             (stage / "changes.json").write_text(writers.dumps(changes))
-            (stage / "changes.csv").write_text(changes_csv(changes), newline="")
+            changes_csv(before, after, declaration, stage / "changes.csv")  # complete, written by DuckDB
+            if changes["totals"] is not None:
+                totals_csv(changes, stage / "totals.csv")
             (stage / "validation.json").write_text(writers.dumps(report))
             slices = _slices(previous, table, incoming, replaces, source, root)
             provenance = {"dataset": declaration.id, "version": version, "released": created,

@@ -18,7 +18,7 @@ DATA_FORMATS = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet"}
 MEDIA = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet", "json": "application/json",
          "txt": "text/plain"}
 # Files every version carries besides its data, in the order the pages list them.
-SUPPORT = ["datapackage.json", "validation.json", "changes.json", "changes.csv", "provenance.json",
+SUPPORT = ["datapackage.json", "validation.json", "changes.json", "changes.csv", "totals.csv", "provenance.json",
            "release.json", MANIFEST]
 YEAR_FILE = re.compile(r"^data-(\d{4})\.(csv|parquet)$")
 

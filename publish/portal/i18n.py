@@ -115,6 +115,25 @@ TEXT: dict[str, tuple[str, str]] = {
     "first_of": ("{shown} pertama dari {total}", "first {shown} of {total}"),
     "old_value": ("Nilai lama", "Old value"),
     "new_value": ("Nilai baru", "New value"),
+    "changes_partial": ("Ditampilkan {shown} pertama dari {total} baris yang ditambah, dihapus, atau diubah. "
+                        "Daftar lengkap:",
+                        "Showing the first {shown} of {total} rows added, removed or changed. Full list:"),
+    "changes_json_truncated": ("changes.json memuat paling banyak {kept} baris untuk tiap jenis perubahan; "
+                               "jumlahnya tetap tepat.",
+                               "changes.json lists at most {kept} rows of each kind of change; its counts are exact."),
+    "schema_changes": ("Perubahan struktur data", "Schema changes"),
+    "schema_what": ("Perubahan", "Change"),
+    "schema_added": ("kolom baru", "field added"),
+    "schema_removed": ("kolom dihapus", "field removed"),
+    "schema_order": ("urutan kolom", "field order"),
+    "attr_type": ("tipe", "type"),
+    "attr_format": ("format", "format"),
+    "attr_title": ("judul", "title"),
+    "attr_constraints": ("batasan", "constraints"),
+    "totals_csv_note": ("Total yang bergeser juga tersedia sebagai data: satu baris per kelompok, antarversi "
+                        "(comparison=version) atau antartahap (comparison=stage).",
+                        "The moved totals are also available as data: one row per group, between versions "
+                        "(comparison=version) or between stages (comparison=stage)."),
     "totals_moved": ("Total anggaran yang bergeser", "Budget totals that moved"),
     "stage_moves": ("Pergeseran antartahap", "Movement between stages"),
     "before": ("Sebelum", "Before"),
