@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import itertools
 import json
+import os
 import shutil
 import time
 from collections import Counter
@@ -24,7 +25,9 @@ from publish.releases import ReleaseResult, write_release
 from publish.workspace import Workspace
 
 PARTIAL_SUFFIXES = (".part", ".tmp", ".crdownload", ".partial", ".download", "~")
-SETTLE_SECONDS = 2.0  # a file whose size or time changed this recently may still be copying
+# The minimum age of a file the sensor takes: one changed this recently may still be copying. The sensor also
+# wants its size and times unchanged since its previous look (see is_settled), as a slow share can stall longer.
+SETTLE_SECONDS = 5.0
 GUESS_ROWS = HEADER_SCAN_ROWS + 50  # the header is within the first 30 rows; 50 rows after it show the year
 
 
@@ -211,28 +214,54 @@ class Dropped:
     sha256: str
     year: str | None = None
     checked: int = 0  # how often these bytes were checked (and rejected) before this drop
+    inode: int | None = None  # the file's inode and status-change time when the inbox was walked (see `drop`)
+    ctime_ns: int | None = None
+
+    @property
+    def drop(self) -> str:
+        """Names this drop of these bytes: the hash, the file's inode and its status-change time. Creating,
+        copying, renaming or touching a file sets its ctime (Windows and SMB copies keep the mtime, so that
+        names nothing), so dropping the same bytes again is always a new drop, while a file left alone keeps
+        its name for as long as it waits."""
+        if self.inode is None or self.ctime_ns is None:
+            st = self.path.stat()
+            self.inode, self.ctime_ns = st.st_ino, st.st_ctime_ns
+        return f"{self.sha256[:16]}-{self.inode}-{self.ctime_ns}"
 
     @property
     def run_key(self) -> str:
-        """Names this drop of these bytes. Dagster never repeats a run_key, so bytes rejected before get a
-        new key each time they are dropped again: the officer gets a fresh check and report."""
-        return self.sha256 if not self.checked else f"{self.sha256}.{self.checked}"
+        """The run_key of this drop's first run. Dagster never repeats a run_key: a drop whose run ended before
+        its checks is asked again by the sensor as `<drop>.retry<N>`, and a new drop has a new key."""
+        return self.drop
 
 
 @dataclass
 class Inbox:
-    """One walk of inbox/: the files to run, the repeats of accepted files, the files no dataset matches."""
+    """One walk of inbox/: the files to run, the repeats of accepted files, the files no dataset matches, and
+    `seen`, every candidate file's file_state by path relative to inbox/ (settled or not), for the sensor."""
 
     pending: list[Dropped]
     repeats: list[Dropped]
     unmatched: list[Dropped]
+    seen: dict[str, list[int]] = field(default_factory=dict)
 
 
-def is_settled(path: Path, now: float | None = None) -> bool:
-    """Not still being copied: not a partial-download name, and untouched for a moment."""
+def file_state(st: os.stat_result) -> list[int]:
+    """What a copy in progress changes: the size, the mtime and the ctime (which every write sets, even when
+    the copying tool has already set the mtime it keeps)."""
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+
+
+def is_settled(path: Path, now: float | None = None, before: list[int] | None = None,
+               st: os.stat_result | None = None) -> bool:
+    """Not still being copied: not a partial-download name, untouched for SETTLE_SECONDS and, when `before`
+    is its file_state at an earlier look (the sensor's previous evaluation), unchanged since then."""
     if path.name.startswith(".") or path.name.endswith(PARTIAL_SUFFIXES):
         return False
-    return (now or time.time()) - path.stat().st_mtime >= SETTLE_SECONDS
+    st = st or path.stat()
+    if before is not None and list(before) != file_state(st):
+        return False
+    return (now or time.time()) - st.st_mtime >= SETTLE_SECONDS
 
 
 def guess_dataset(workspace: Workspace, data: bytes, name: str) -> str | None:
@@ -254,8 +283,11 @@ def guess_dataset(workspace: Workspace, data: bytes, name: str) -> str | None:
     return None
 
 
-def scan_inbox(workspace: Workspace, settle: bool = True) -> list[Dropped]:
-    """Files waiting in inbox/ or inbox/<dataset>/, oldest first, that are completely written."""
+def scan_inbox(workspace: Workspace, settle: bool = True, previous: dict | None = None,
+               seen: dict | None = None) -> list[Dropped]:
+    """Files waiting in inbox/ or inbox/<dataset>/, in path order, that are completely written. `previous`:
+    each file's file_state at the sensor's last look (a file seen then must be unchanged since); `seen` is
+    filled with every candidate file's file_state now."""
     known = {d.id for d in load_all(workspace)}
     found = []
     if not workspace.inbox.is_dir():
@@ -266,30 +298,42 @@ def scan_inbox(workspace: Workspace, settle: bool = True) -> list[Dropped]:
         rel = path.relative_to(workspace.inbox)
         if any(part.startswith(".") for part in rel.parts) or path.name.endswith(PARTIAL_SUFFIXES):
             continue  # hidden names: partial downloads, and files `terbuka publish` is running itself
-        if settle and not is_settled(path):
+        try:
+            st = path.stat()
+            if seen is not None:
+                seen[rel.as_posix()] = file_state(st)
+            if settle and not is_settled(path, before=(previous or {}).get(rel.as_posix()), st=st):
+                continue
+            digest = sha256_bytes(path.read_bytes())
+        except FileNotFoundError:  # filed away by a run while we looked
             continue
         dataset = rel.parts[0] if len(rel.parts) > 1 and rel.parts[0] in known else None
-        found.append(Dropped(dataset, path, sha256_bytes(path.read_bytes())))
+        found.append(Dropped(dataset, path, digest, inode=st.st_ino, ctime_ns=st.st_ctime_ns))
     return found
 
 
-def pending_files(workspace: Workspace, settle: bool = True) -> Inbox:
+def pending_files(workspace: Workspace, settle: bool = True, previous: dict | None = None) -> Inbox:
     """The one walk of inbox/ behind the sensor, the raw asset and `terbuka run`, so all three agree on what
     waits. Only accepted bytes count as done: a rejected file dropped again is checked again (its declaration
     or reference data may have been fixed since) and gets a fresh report. Files to run come in dependency
-    order, so a dataset's references are published before it."""
+    order, so a dataset's references are published before it. With `settle` only files untouched for
+    SETTLE_SECONDS count and, for the sensor, a file whose file_state differs from `previous` (its last look:
+    Inbox.seen then) waits one look more."""
     from assets.factory import partition_for
 
     ledger = read_ledger(workspace)
     declarations = {d.id: d for d in load_all(workspace)}
     inbox = Inbox([], [], [])
-    for dropped in scan_inbox(workspace, settle):
+    for dropped in scan_inbox(workspace, settle, previous, inbox.seen):
         entry = ledger.get(dropped.sha256)
         if entry and entry["accepted"]:
             dropped.dataset = dropped.dataset or entry["dataset"]
             inbox.repeats.append(dropped)
             continue
-        data = dropped.path.read_bytes()
+        try:
+            data = dropped.path.read_bytes()
+        except FileNotFoundError:  # taken by a run meanwhile
+            continue
         dropped.dataset = dropped.dataset or guess_dataset(workspace, data, dropped.path.name)
         if dropped.dataset is None:
             inbox.unmatched.append(dropped)

@@ -33,12 +33,19 @@ def drop(ws, name, text, folder="wilayah"):
     return settle(path)
 
 
-def tick(workspace, cursor=None):
+def tick(workspace, cursor=None, instance=None):
     """One evaluation of the inbox sensor: what it returned and the cursor it left."""
     sensor = build_definitions(workspace).resolve_sensor_def("inbox_sensor")
     resources = {"terbuka": TerbukaResource(workspace_dir=str(workspace.root))}
-    with dg.build_sensor_context(resources=resources, cursor=cursor) as context:
+    with dg.build_sensor_context(resources=resources, cursor=cursor, instance=instance) as context:
         return sensor(context), context.cursor
+
+
+def launch(instance, workspace, request):
+    """The run the daemon starts for a request, as the instance records it: with the request's tags, started."""
+    job = build_definitions(workspace).resolve_job_def(request.job_name)
+    return instance.create_run_for_job(job, run_config=request.run_config, status=dg.DagsterRunStatus.STARTED,
+                                       tags={**request.tags, "dagster/run_key": request.run_key})
 
 
 def test_pending_files_names_each_files_dataset_and_fiscal_year(workspace, tmp_path):
@@ -73,7 +80,8 @@ def test_the_sensor_asks_again_for_a_rejected_file_dropped_again(workspace):
     [first], cursor = tick(workspace)
     assert not run_file(workspace, "wilayah", "wilayah/bad.csv", defs=defs, instance=instance).success
     assert not (workspace.inbox / "wilayah" / "bad.csv").exists()
-    assert isinstance(tick(workspace, cursor)[0], dg.SkipReason)
+    skipped, cursor = tick(workspace, cursor)
+    assert isinstance(skipped, dg.SkipReason)
 
     drop(workspace, "bad.csv", BAD)  # the same bytes again, e.g. after the declaration was fixed
     [second], cursor = tick(workspace, cursor)
@@ -127,3 +135,92 @@ def test_a_header_only_file_is_rejected_and_nothing_is_released(workspace):
     assert [g["type"] for g in report["groups"] if g["severity"] == "error"] == ["no-rows"]
     html = (folder / "report.html").read_text()
     assert "tanpa baris data" in html and "no data rows" in html
+
+
+def test_a_drop_whose_run_died_before_its_checks_is_asked_again_at_most_three_times(workspace, capfd):
+    """A killed worker, a cancelled run, retries that ran out: the run ends FAILURE or CANCELED (as Dagster's
+    run monitoring records a dead worker), the file still in inbox/. Same drop, same run_key: Dagster would
+    never run it again, so the sensor asks under a retry key."""
+    instance = instance_for(workspace)
+    drop(workspace, "good.csv", GOOD)
+    [first], cursor = tick(workspace, instance=instance)
+    assert first.tags["terbuka/drop"] == first.run_key
+    run = launch(instance, workspace, first)
+    skipped, cursor = tick(workspace, cursor, instance)
+    assert isinstance(skipped, dg.SkipReason)  # still running: no second run
+
+    end = [instance.report_run_failed, instance.report_run_canceled, instance.report_run_failed]
+    for n in (1, 2, 3):
+        end[n - 1](run)
+        [retry], cursor = tick(workspace, cursor, instance)
+        assert retry.run_key == f"{first.run_key}.retry{n}"
+        assert (retry.job_name, retry.run_config, retry.tags) == (first.job_name, first.run_config, first.tags)
+        skipped, cursor = tick(workspace, cursor, instance)
+        assert isinstance(skipped, dg.SkipReason)  # asked once, even before its run shows in the instance
+        run = launch(instance, workspace, retry)
+        skipped, cursor = tick(workspace, cursor, instance)
+        assert isinstance(skipped, dg.SkipReason)
+    instance.report_run_failed(run)
+
+    capfd.readouterr()
+    skipped, cursor = tick(workspace, cursor, instance)
+    assert isinstance(skipped, dg.SkipReason)  # four runs, none got to the checks: an officer must look
+    said = skipped.skip_message
+    assert "gagal 4 kali" in said and "failed 4 times" in said and run.run_id[:8] in said
+    assert "letakkan berkas itu lagi di inbox/wilayah/" in said and "drop the file into inbox/wilayah/ again" in said
+    assert "WARNING - good.csv: proses untuk berkas ini gagal 4 kali" in capfd.readouterr().err  # the sensor's log
+    skipped, cursor = tick(workspace, cursor, instance)
+    assert isinstance(skipped, dg.SkipReason) and "failed 4 times" in skipped.skip_message
+    assert "failed 4 times" not in capfd.readouterr().err  # warned once, not at every tick
+    assert (workspace.inbox / "wilayah" / "good.csv").exists()
+    assert len(instance.get_runs(filters=dg.RunsFilter(tags={"terbuka/drop": first.run_key}))) == 4
+
+
+def test_the_same_bytes_dropped_again_after_a_dead_run_are_a_new_drop(workspace):
+    instance = instance_for(workspace)
+    drop(workspace, "good.csv", GOOD)
+    [first], cursor = tick(workspace, instance=instance)
+    for n in range(4):  # the first run and its three retries all die
+        instance.report_run_failed(launch(instance, workspace, first))
+        result, cursor = tick(workspace, cursor, instance)
+    assert isinstance(result, dg.SkipReason) and "failed 4 times" in result.skip_message
+
+    drop(workspace, "good.csv", GOOD)  # the officer copies the same file in again, over the waiting one
+    skipped, cursor = tick(workspace, cursor, instance)
+    assert isinstance(skipped, dg.SkipReason)  # it changed since the last look: one look more
+    [again], cursor = tick(workspace, cursor, instance)
+    assert again.run_key != first.run_key and not again.run_key.startswith(first.run_key)
+    assert again.tags["terbuka/drop"] == again.run_key and again.tags["terbuka/sha256"] == first.tags["terbuka/sha256"]
+    assert again.run_config == first.run_config
+
+    (workspace.inbox / "wilayah" / "good.csv").unlink()  # or deleted and dropped anew: a new drop too
+    drop(workspace, "good.csv", GOOD)
+    skipped, cursor = tick(workspace, cursor, instance)
+    [third], cursor = tick(workspace, cursor, instance)
+    assert third.run_key not in (first.run_key, again.run_key)
+
+
+def test_a_file_that_changed_between_two_looks_is_not_taken_then(workspace):
+    path = workspace.inbox / "wilayah" / "slow.csv"
+    path.parent.mkdir(parents=True)
+    path.write_text(GOOD[:40])  # the first part of a copy over a slow share
+    skipped, cursor = tick(workspace)
+    assert isinstance(skipped, dg.SkipReason)
+    assert json.loads(cursor)["seen"]["wilayah/slow.csv"][0] == 40
+
+    with path.open("a") as f:  # the copy goes on ...
+        f.write(GOOD[40:])
+    settle(path)  # ... and keeps the original's old mtime, as Windows and SMB copies do
+    skipped, cursor = tick(workspace, cursor)
+    assert isinstance(skipped, dg.SkipReason)  # old enough, but it grew since the last look
+
+    [request], cursor = tick(workspace, cursor)  # unchanged between two looks: taken
+    assert request.run_config["ops"]["wilayah__raw"]["config"]["file"] == "wilayah/slow.csv"
+
+
+def test_a_file_asked_for_under_an_older_cursor_is_not_asked_again(workspace):
+    drop(workspace, "good.csv", GOOD)
+    old = json.dumps([sha256_bytes(GOOD.encode())])  # an older sensor's cursor: the run keys it asked for
+    skipped, cursor = tick(workspace, old)
+    assert isinstance(skipped, dg.SkipReason)
+    assert isinstance(tick(workspace, cursor)[0], dg.SkipReason)
