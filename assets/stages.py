@@ -288,7 +288,6 @@ def scan_inbox(workspace: Workspace, settle: bool = True, previous: dict | None 
     """Files waiting in inbox/ or inbox/<dataset>/, in path order, that are completely written. `previous`:
     each file's file_state at the sensor's last look (a file seen then must be unchanged since); `seen` is
     filled with every candidate file's file_state now."""
-    known = {d.id for d in load_all(workspace)}
     found = []
     if not workspace.inbox.is_dir():
         return []
@@ -307,14 +306,36 @@ def scan_inbox(workspace: Workspace, settle: bool = True, previous: dict | None 
             digest = sha256_bytes(path.read_bytes())
         except FileNotFoundError:  # filed away by a run while we looked
             continue
-        dataset = rel.parts[0] if len(rel.parts) > 1 and rel.parts[0] in known else None
+        dataset = rel.parts[0] if len(rel.parts) > 1 else None  # a folder no dataset has: unmatched, never guessed
         found.append(Dropped(dataset, path, digest, inode=st.st_ino, ctime_ns=st.st_ctime_ns))
     return found
 
 
+def unmatched_note(workspace: Workspace, dropped: Dropped) -> str:
+    """Why a waiting file is not taken, and where it should go (Indonesian / English)."""
+    names = ", ".join(d.id for d in load_all(workspace))
+    if dropped.dataset:
+        return (f"{dropped.path.name}: folder inbox/{dropped.dataset}/ bukan dataset yang dideklarasikan / is not a "
+                f"declared dataset ({names}); pindahkan ke / move it to inbox/<dataset>/")
+    return (f"{dropped.path.name}: judul kolomnya tidak cocok dengan dataset mana pun / its header matches no "
+            f"declared dataset ({names}); letakkan di / put it in inbox/<dataset>/")
+
+
+def live_sources(workspace: Workspace, dataset: str) -> set[str]:
+    """SHA-256 of the files whose rows make up the latest live release of a dataset (its provenance)."""
+    from publish.releases import dataset_dir, latest_release
+
+    latest = latest_release(workspace, dataset)
+    if latest is None:
+        return set()
+    path = dataset_dir(workspace, dataset) / latest["version"] / "provenance.json"
+    slices = json.loads(path.read_text()).get("slices", []) if path.is_file() else []
+    return {s["source"]["sha256"] for s in slices if s.get("source", {}).get("sha256")}
+
+
 def pending_files(workspace: Workspace, settle: bool = True, previous: dict | None = None) -> Inbox:
     """The one walk of inbox/ behind the sensor, the raw asset and `terbuka run`, so all three agree on what
-    waits. Only accepted bytes count as done: a rejected file dropped again is checked again (its declaration
+    waits. Only bytes in the latest live release count as done: a rejected file dropped again is checked again (its declaration
     or reference data may have been fixed since) and gets a fresh report. Files to run come in dependency
     order, so a dataset's references are published before it. With `settle` only files untouched for
     SETTLE_SECONDS count and, for the sensor, a file whose file_state differs from `previous` (its last look:
@@ -324,12 +345,22 @@ def pending_files(workspace: Workspace, settle: bool = True, previous: dict | No
     ledger = read_ledger(workspace)
     declarations = {d.id: d for d in load_all(workspace)}
     inbox = Inbox([], [], [])
+    live: dict[str, set[str]] = {}
     for dropped in scan_inbox(workspace, settle, previous, inbox.seen):
+        if dropped.dataset is not None and dropped.dataset not in declarations:
+            inbox.unmatched.append(dropped)
+            continue
         entry = ledger.get(dropped.sha256)
         if entry and entry["accepted"]:
-            dropped.dataset = dropped.dataset or entry["dataset"]
-            inbox.repeats.append(dropped)
-            continue
+            dataset = dropped.dataset or entry["dataset"]
+            if dataset not in live:
+                live[dataset] = live_sources(workspace, dataset)
+            if dropped.sha256 in live[dataset]:
+                dropped.dataset = dataset
+                inbox.repeats.append(dropped)
+                continue
+            # accepted once, but its data is no longer in the latest live version (replaced by a later file,
+            # or withdrawn): dropping it again is how an officer brings it back, so it runs again
         try:
             data = dropped.path.read_bytes()
         except FileNotFoundError:  # taken by a run meanwhile

@@ -28,13 +28,17 @@ def build_definitions(workspace: Workspace | None = None) -> dg.Definitions:
     # and an officer promotes with promote_job (or by materializing `portal`) after a look. Nothing
     # scheduled ever promotes on its own when promotion is manual.
     auto = load_config(ws).get("promote", "auto") == "auto"
-    after = dg.AssetSelection.assets(preview) | (dg.AssetSelection.assets(portal) | checked if auto else checked)
+    # verify runs after promotion; with manual promotion a dataset run publishes nothing to check, and the
+    # check (which has no upstream in that job) would run first and look green on a rejected file.
+    live = dg.AssetSelection.assets(portal) if auto else dg.AssetSelection.assets()
+    after = dg.AssetSelection.assets(preview) | live | (checked if auto else dg.AssetSelection.assets())
+    nightly = dg.AssetSelection.assets(preview) | live | checked
     jobs = [dg.define_asset_job(dataset_job_name(d), selection=dg.AssetSelection.groups(d) | after,
                                 description=f"Process one dropped file for {d}: raw, clean (checks), release, "
                                             "then the portal preview (and promotion when set to auto).")
             for d in ids]
     dataset_jobs = list(jobs)
-    jobs.append(dg.define_asset_job("portal_job", selection=after,
+    jobs.append(dg.define_asset_job("portal_job", selection=nightly,
                                     description="Rebuild the portal preview, promote it to site/ when promotion is "
                                                 "automatic, and verify the published files and links."))
     jobs.append(dg.define_asset_job("promote_job", selection=dg.AssetSelection.assets(portal) | checked,

@@ -99,11 +99,16 @@ def backfill(workspace: Workspace, dataset: str, years: list[str], echo=print) -
     failed = []
     for year in years:
         result = run_dataset(workspace, dataset, "", year, defs, instance)
-        versions = [e.materialization.metadata.get("version") for e in result.get_asset_materialization_events()
+        releases = [e.materialization.metadata for e in result.get_asset_materialization_events()
                     if e.asset_key == dg.AssetKey([dataset, "release"])]
+        versions = [m.get("version") for m in releases]
         if not result.success:
             failed.append(year)
-        label = versions[0].value if versions else "nothing to re-process"
+        label = "nothing to re-process"
+        if versions:
+            unchanged = releases[0].get("unchanged")
+            label = (f"unchanged, still {versions[0].value}" if unchanged and unchanged.value
+                     else f"version {versions[0].value}")
         echo(f"{dataset} {year}: {'ok' if result.success else 'FAILED'} ({label}; run {result.run_id[:8]})")
     return failed
 
@@ -135,7 +140,7 @@ def run_pending(workspace: Workspace, echo=print) -> list[str]:
     instance = instance_for(workspace)
     inbox = stages.pending_files(workspace, settle=False)
     for dropped in inbox.unmatched:
-        echo(f"skipped {dropped.path.name}: no declared dataset matches it; put it in inbox/<dataset>/")
+        echo(f"skipped {stages.unmatched_note(workspace, dropped)}")
     for dropped in inbox.repeats:
         stages.file_away(workspace, dropped, accepted=True)
         echo(f"{dropped.dataset}: {dropped.path.name} already published (same SHA-256); filed away")

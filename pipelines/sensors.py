@@ -76,8 +76,7 @@ def build_inbox_sensor(jobs: list) -> dg.SensorDefinition:
             stages.file_away(ws, dropped, accepted=True)
             context.log.info(f"{dropped.path.name}: already published (same SHA-256); filed away")
         for dropped in inbox.unmatched:
-            context.log.warning(f"{dropped.path.name}: no declared dataset matches its header; "
-                                "put it in inbox/<dataset>/")
+            context.log.warning(stages.unmatched_note(ws, dropped))
         requests, requested, warned, notes, wanted = [], {}, [], [], []
         busy = set()  # bytes with a run asked for or under way: other copies of the same bytes wait for it
         for dropped in inbox.pending:

@@ -116,9 +116,13 @@ def _verify_promoted(workspace: Workspace, result: Verification) -> None:
                     result.extra.append(f"datasets/{dataset}/{folder.name}/ (not in the release store)")
                 elif theirs.is_file() and theirs.read_bytes() != ours.read_bytes():
                     result.changed.append(f"datasets/{dataset}/{folder.name}/{MANIFEST} (differs from the release store)")
+        public = withdrawals(workspace, dataset, workspace.site)
         for entry in list_releases(workspace, dataset):
             if not (site / entry["version"]).is_dir() and entry["version"] not in record.get(dataset, []):
                 result.stale.append(f"datasets/{dataset}/{entry['version']}/ published, not yet promoted to site/")
+            elif entry.get("withdrawn") and entry["version"] not in public and (site / entry["version"]).is_dir():
+                result.stale.append(f"datasets/{dataset}/{entry['version']}/ withdrawn, not yet promoted: "
+                                    "site/ still offers it")
 
 
 def _verify_version(version: Path, rel: str, result: Verification) -> None:

@@ -49,6 +49,9 @@ def test_with_manual_promotion_nothing_scheduled_or_sensed_promotes(workspace):
     schedule = next(iter(defs.schedules))
     for name in (schedule.job_name, "apbd_job", "wilayah_job"):
         assert "portal" not in _job_assets(defs, name) and "preview" in _job_assets(defs, name), name
+    # the nightly run still verifies site/; a dataset run has nothing public to verify (and would run it first)
+    assert "portal_verify" in defs.resolve_job_def(schedule.job_name).graph.node_names()
+    assert "portal_verify" not in defs.resolve_job_def("apbd_job").graph.node_names()
     assert "portal" in _job_assets(defs, "promote_job")
     config["promote"] = "auto"
     workspace.config_file.write_text(json.dumps(config))

@@ -224,3 +224,28 @@ def test_a_file_asked_for_under_an_older_cursor_is_not_asked_again(workspace):
     skipped, cursor = tick(workspace, old)
     assert isinstance(skipped, dg.SkipReason)
     assert isinstance(tick(workspace, cursor)[0], dg.SkipReason)
+
+
+def test_an_accepted_file_whose_data_was_replaced_runs_again_to_bring_it_back(workspace):
+    """Only bytes behind the latest live version are 'already published': after a later file replaced them
+    (or their version was withdrawn), dropping them again is how an officer goes back."""
+    lines = []
+    drop(workspace, "good.csv", GOOD)
+    assert run_pending(workspace, echo=lines.append) == []
+    drop(workspace, "newer.csv", GOOD + "32.61,KAB CONTOH,Kabupaten,32\n")
+    assert run_pending(workspace, echo=lines.append) == []
+    drop(workspace, "good.csv", GOOD)
+    assert [d.path.name for d in pending_files(workspace, settle=False).pending] == ["good.csv"]
+    assert run_pending(workspace, echo=lines.append) == []
+    assert [r["version"] for r in list_releases(workspace, "wilayah")] == ["1.0.0", "1.1.0", "1.2.0"]
+    drop(workspace, "good.csv", GOOD)  # now it is the latest again: a true repeat
+    assert [d.path.name for d in pending_files(workspace, settle=False).repeats] == ["good.csv"]
+
+
+def test_a_file_in_a_folder_that_is_no_dataset_is_not_guessed(workspace):
+    lines = []
+    drop(workspace, "w.csv", GOOD, folder="anggaran-lama")
+    inbox = pending_files(workspace, settle=False)
+    assert [d.path.name for d in inbox.unmatched] == ["w.csv"] and not inbox.pending
+    run_pending(workspace, echo=lines.append)
+    assert "inbox/anggaran-lama/" in lines[0] and list_releases(workspace, "wilayah") == []

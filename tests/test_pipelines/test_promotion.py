@@ -52,6 +52,11 @@ def test_publish_with_manual_promotion_changes_nothing_public(workspace, tmp_pat
                                          "--workspace", str(workspace.root)])
     assert withdrawn.exit_code == 0
     assert {p: p.read_bytes() for p in workspace.site.rglob("*") if p.is_file()} == live
+    from publish.verify import verify_all
+
+    pending = verify_all(workspace)  # nothing is wrong, but the officer is told what still waits
+    assert pending.ok and any("1.1.0" in s and "not yet promoted" in s for s in pending.stale)
+    assert any("1.0.0" in s and "withdrawn, not yet promoted" in s for s in pending.stale)
     assert CliRunner().invoke(cli, ["promote", "--workspace", str(workspace.root)]).exit_code == 0
     assert (workspace.site / "datasets/wilayah/latest").resolve().name == "1.1.0"
     assert "uji" in (workspace.site / "datasets/wilayah/1.0.0/index.html").read_text()
