@@ -313,3 +313,31 @@ def schema_changes(previous_descriptor: Path | dict | None, declaration: Declara
                            if key(old_schema) != key(new_schema) else None),
            "order": {"before": list(old), "after": list(new)} if common_old != common_new else None}
     return out if any(out.values()) else None
+
+
+VOLATILE = {"version", "created", "homepage", "id", "resources", "terbuka:files", "$schema"}
+FIELD_METADATA = ("title", "description", "terbuka:description_en")
+
+
+def metadata_changes(previous_descriptor: Path | None, descriptor: dict) -> list[dict] | None:
+    """What a reader sees described differently: package-level metadata (title, description, licence,
+    sources, keywords...) and each field's title and descriptions, between the previous release's
+    datapackage.json and this one's. Version, dates, URLs and files always differ and are left out.
+    None when nothing changed or there is no previous descriptor."""
+    try:
+        old = json.loads(previous_descriptor.read_text(encoding="utf-8")) if previous_descriptor else None
+    except (OSError, ValueError):
+        return None
+    if not old:
+        return None
+    out = [{"where": k, "before": old.get(k), "after": descriptor.get(k)}
+           for k in sorted((set(old) | set(descriptor)) - VOLATILE) if old.get(k) != descriptor.get(k)]
+    try:
+        before = {f["name"]: f for f in old["resources"][0]["schema"]["fields"]}
+        after = {f["name"]: f for f in descriptor["resources"][0]["schema"]["fields"]}
+    except (KeyError, IndexError, TypeError):
+        return out or None
+    for name in (n for n in after if n in before):
+        out += [{"where": f"{name}.{attr}", "before": before[name].get(attr), "after": after[name].get(attr)}
+                for attr in FIELD_METADATA if before[name].get(attr) != after[name].get(attr)]
+    return out or None

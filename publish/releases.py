@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 
 from publish import writers
 from publish.declarations import Declaration
-from publish.diff import changes_csv, diff_tables, schema_changes, totals, totals_csv
+from publish.diff import changes_csv, diff_tables, metadata_changes, schema_changes, totals, totals_csv
 from publish.files import (fsync_dir, point_symlink, publish_lock, sha256_bytes, sha256_file, write_if_changed,
                            write_json_atomic)
 from publish.workspace import REPO_ROOT, Workspace
@@ -271,9 +271,11 @@ def write_release(workspace: Workspace, declaration: Declaration, incoming: pa.T
             after = table if carried is not None or old is None else _as_text(table, declaration)
             changes = diff_tables(before, after, declaration)
             published = root / previous["version"] / "datapackage.json" if previous else None
+            descriptor = writers.datapackage(declaration, version, created, resources, files, base_url)
             changes.update({"from": previous and previous["version"], "to": version,
                             "totals": totals(carried, table, declaration), "dropped": dropped,
-                            "schema": schema_changes(published, declaration)})
+                            "schema": schema_changes(published, declaration),
+                            "metadata": metadata_changes(published, descriptor)})
             (stage / "changes.json").write_text(writers.dumps(changes))
             changes_csv(before, after, declaration, stage / "changes.csv")  # complete, written by DuckDB
             if changes["totals"] is not None:
@@ -284,7 +286,6 @@ def write_release(workspace: Workspace, declaration: Declaration, incoming: pa.T
                           "source": source, "slices": slices, "code_version": code_version(),
                           "dagster_run_id": run_id, "previous": previous and previous["version"]}
             (stage / "provenance.json").write_text(writers.dumps(provenance))
-            descriptor = writers.datapackage(declaration, version, created, resources, files, base_url)
             (stage / "datapackage.json").write_text(writers.dumps(descriptor))
             entry = {"dataset": declaration.id, "version": version, "released": created, "change": change,
                      "previous": previous and previous["version"], "rows": table.num_rows,

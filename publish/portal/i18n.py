@@ -96,6 +96,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "diff_summary": ("+{added} ditambah, −{removed} dihapus, {changed} diubah",
                      "+{added} added, −{removed} removed, {changed} changed"),
     "changes": ("Perubahan", "Changes"),
+    "metadata_changes": ("Perubahan metadata", "Metadata changes"),
+    "metadata_where": ("Bagian", "Where"),
     "changes_since": ("Perubahan versi {to} terhadap {prev}", "Changes in {to} against {prev}"),
     "changes_schema": ("Struktur data berubah pada versi ini. Baris versi {prev} yang tidak diganti berkas baru "
                        "tidak dapat dibawa ke struktur baru, sehingga tercatat sebagai dihapus. Versi {prev} tetap "

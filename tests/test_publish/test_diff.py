@@ -159,3 +159,27 @@ def test_release_page_shows_the_truncation_and_the_schema_change(workspace, tmp_
     assert "Showing the first 30 of 1,661 rows added, removed or changed" in english
     assert "Schema changes" in english and "field added" in english
     assert "Ditampilkan" not in (out / "datasets/apbd/1.0.0/index.html").read_text(encoding="utf-8")
+
+
+def test_a_patch_release_names_the_metadata_that_changed(workspace):
+    import json as _json
+
+    from publish.portal import build_site
+
+    publish(workspace, apbd_rows())
+    path = workspace.schemas / "apbd" / "datapackage.json"
+    doc = _json.loads(path.read_text())
+    doc["description"] += " Diperbarui."
+    doc["resources"][0]["schema"]["fields"][0]["description"] = "Tahun anggaran (diperbarui)."
+    path.write_text(_json.dumps(doc))
+    patch = publish(workspace, apbd_rows())
+    assert patch.change == "patch"
+    changes = _json.loads((patch.path / "changes.json").read_text())
+    where = {m["where"]: m for m in changes["metadata"]}
+    assert where["description"]["after"].endswith("Diperbarui.")
+    first = doc["resources"][0]["schema"]["fields"][0]["name"]
+    assert where[f"{first}.description"]["after"] == "Tahun anggaran (diperbarui)."
+    assert "version" not in where and "created" not in where
+    out = workspace.root / "out"
+    build_site(workspace, out)
+    assert "Perubahan metadata" in (out / "datasets/apbd" / patch.version / "index.html").read_text()
