@@ -1,7 +1,6 @@
 """Dagster assets built from declarations: <dataset>/raw -> <dataset>/clean -> <dataset>/release, and portal."""
 
 import json
-from pathlib import Path
 
 import dagster as dg
 
@@ -206,7 +205,7 @@ def build_dataset_assets(declaration: Declaration, all_ids: list[str]) -> list:
             names = ", ".join(c["source"]["name"] for c in rejected)
             raise dg.Failure(description=f"{did}: {names} failed its checks; nothing was released. "
                                          f"See the quarantine report in state/quarantine/{did}/.")
-        from publish.config import load_config
+        from publish.config import load_config, promotes_automatically
 
         result = None
         for item in cleaned:
@@ -215,14 +214,13 @@ def build_dataset_assets(declaration: Declaration, all_ids: list[str]) -> list:
             stages.record(ws, outcome)
             _retire(ws, did, item["source"], accepted=True)
             context.log.info(outcome.message)
-        config = load_config(ws)
-        url = f"{config['baseUrl']}datasets/{did}/{result.version}/"
+        url = f"{load_config(ws)['baseUrl']}datasets/{did}/{result.version}/"
         entry = json.loads((result.path / "release.json").read_text())
         return dg.MaterializeResult(metadata={
             "version": result.version, "unchanged": result.unchanged, "change": result.change,
             "url": dg.MetadataValue.url(url),
-            "live": "after promotion (terbuka promote / promote_job)" if config.get("promote", "auto") != "auto"
-                    else "with this run's portal step",
+            "live": "with this run's portal step" if promotes_automatically(ws)
+                    else "after promotion (terbuka promote / promote_job)",
             "release_rows": entry["rows"], "dagster/row_count": entry["rows"],
             "file_rows": sum(c["checked"].report.rows for c in cleaned),
             "warnings": sum(c["checked"].report.warnings for c in cleaned),
@@ -239,7 +237,7 @@ def _pick(ws: Workspace, declaration: Declaration, file: str, year: str | None):
         path = (ws.inbox / file).resolve()
         if not path.is_file() or ws.inbox.resolve() not in path.parents:
             raise dg.Failure(description=f"{file} is not a file in inbox/")
-        return stages.Dropped(declaration.id, path, stages.sha256_bytes(path.read_bytes()))
+        return stages.Dropped(declaration.id, path, stages.sha256_file(path))
     waiting = stages.pending_files(ws, settle=False).pending
     return next((d for d in waiting if d.dataset == declaration.id and (year is None or d.year == year)), None)
 

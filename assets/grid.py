@@ -54,6 +54,12 @@ class GridRows(Sequence):
         return [column[at].as_py() for column in self.grid.columns]
 
 
+def split_rows(text: str, delimiter: str, limit: int | None = None) -> list[list[str]]:
+    """Rows as Python's csv module splits them (the reference every CSV path here agrees with), the first
+    `limit` only when given."""
+    return list(itertools.islice(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), limit))
+
+
 def _usual_width(head: list[list[str]]) -> int:
     widths = [len(row) for row in head if row]
     return max(set(widths), key=widths.count) if widths else 1
@@ -69,7 +75,7 @@ def read_grid(text: str, utf8: bytes, delimiter: str) -> tuple[Grid, list[list[s
     """
     if not text:
         return None
-    head = list(itertools.islice(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), HEAD_ROWS))
+    head = split_rows(text, delimiter, HEAD_ROWS)
     width = _usual_width(head)
     names = [f"c{i}" for i in range(width)]
     odd_text: dict[int, str] = {}
@@ -122,7 +128,8 @@ def _read(data: bytes, names: list[str], delimiter: str, block: int, handler) ->
 
 
 def _split(line: str, delimiter: str) -> list[str]:
-    return next(csv.reader(io.StringIO(line, newline=""), delimiter=delimiter), [])
+    rows = split_rows(line, delimiter, 1)
+    return rows[0] if rows else []
 
 
 def _unlike(arrow_row: list[str], python_row: list[str]) -> bool:

@@ -10,7 +10,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from assets.grid import Grid, GridRows, read_grid
+from assets.grid import Grid, GridRows, read_grid, split_rows
 
 
 class UnusableFile(Exception):
@@ -109,8 +109,7 @@ def read_csv(data: bytes) -> Sheet:
         grid, head = found
         return Sheet("csv", GridRows(grid, head), encoding=encoding, delimiter=delimiter, grid=grid)
     # A file ending inside a quoted cell: Python's csv module alone says how to split it.
-    rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-    return Sheet("csv", rows, encoding=encoding, delimiter=delimiter)
+    return Sheet("csv", split_rows(text, delimiter), encoding=encoding, delimiter=delimiter)
 
 
 def _cell(value):
@@ -119,7 +118,8 @@ def _cell(value):
     return value
 
 
-def read_xlsx(data: bytes, sheet: str | int | None = None) -> Sheet:
+def read_xlsx(data: bytes, sheet: str | int | None = None, limit: int | None = None) -> Sheet:
+    """The declared sheet's rows (the first `limit` only when given: a workbook is read lazily)."""
     import openpyxl
 
     try:
@@ -138,7 +138,7 @@ def read_xlsx(data: bytes, sheet: str | int | None = None) -> Sheet:
         names = ", ".join(book.sheetnames)
         raise UnusableFile(f"The declared sheet '{sheet}' is not in this workbook (sheets: {names}).",
                            f"Lembar '{sheet}' yang dideklarasikan tidak ada di buku kerja ini (lembar: {names}).") from None
-    rows = [["" if v is None else _cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    rows = [["" if v is None else _cell(v) for v in row] for row in ws.iter_rows(values_only=True, max_row=limit)]
     book.close()
     while rows and all(v == "" for v in rows[-1]):
         rows.pop()

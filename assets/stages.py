@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import itertools
 import json
 import os
 import shutil
@@ -14,12 +11,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assets.grid import split_rows
 from assets.ingest import HEADER_SCAN_ROWS, alias_index, find_header, ingest_sheet, normalise_label
-from assets.reading import Sheet, UnusableFile, decode_text, detect_format, read_sheet, sniff_delimiter
+from assets.reading import (Sheet, UnusableFile, decode_text, detect_format, read_sheet, read_xlsx,
+                            sniff_delimiter)
 from assets.validation import Checked, check_bytes, clean_table, reference_tables
 from publish.config import load_config
 from publish.declarations import Declaration, get_declaration, load_all
-from publish.files import publish_lock, sha256_bytes, write_atomic, write_json_atomic
+from publish.files import publish_lock, sha256_bytes, sha256_file, write_atomic, write_json_atomic
 from publish.quarantine import quarantine_file
 from publish.releases import ReleaseResult, write_release
 from publish.workspace import Workspace
@@ -79,7 +78,7 @@ def read_head(data: bytes, name: str, source: dict) -> Sheet:
         if fmt == "csv":
             return _csv_head(data)
         if fmt == "xlsx":
-            return _xlsx_head(data, source.get("sheet"))
+            return read_xlsx(data, source.get("sheet"), limit=GUESS_ROWS)
     sheet = read_sheet(data, name, source)  # JSON has no cheaper way in; other formats raise with the reason
     return Sheet(sheet.format, sheet.rows[:GUESS_ROWS], encoding=sheet.encoding)
 
@@ -88,23 +87,7 @@ def _csv_head(data: bytes) -> Sheet:
     """The first rows as Python's csv module splits them, which is how read_sheet splits them too."""
     text, encoding = decode_text(data)
     delimiter = sniff_delimiter(text)
-    rows = list(itertools.islice(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), GUESS_ROWS))
-    return Sheet("csv", rows, encoding=encoding, delimiter=delimiter)
-
-
-def _xlsx_head(data: bytes, sheet: str | int | None) -> Sheet:
-    """The first rows of the declared sheet (default: the first one), read lazily from the workbook."""
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        ws = book[sheet] if isinstance(sheet, str) else book.worksheets[sheet or 0]
-    except Exception:  # openpyxl raises many types; the run's full read says which problem it is
-        raise UnusableFile("This XLSX workbook or its declared sheet cannot be opened.",
-                           "Buku kerja XLSX ini atau lembar yang dideklarasikan tidak dapat dibuka.") from None
-    rows = [["" if v is None else v for v in row] for row in ws.iter_rows(values_only=True, max_row=GUESS_ROWS)]
-    book.close()
-    return Sheet("xlsx", rows, sheet=ws.title)
+    return Sheet("csv", split_rows(text, delimiter, GUESS_ROWS), encoding=encoding, delimiter=delimiter)
 
 
 def file_years(declaration: Declaration, data: bytes, name: str) -> Counter:
@@ -189,6 +172,13 @@ def read_ledger(workspace: Workspace) -> dict:
 def times_checked(entry: dict | None) -> int:
     """How often some bytes went through the checks (an entry from before this was counted: once)."""
     return 0 if entry is None else entry.get("checked", 1)
+
+
+def entry_after(workspace: Workspace, sha256: str, checked_before: int) -> dict | None:
+    """The ledger entry a run wrote for these bytes; None when the run stopped before its checks (an older
+    entry, from an earlier drop, says nothing about this one)."""
+    entry = read_ledger(workspace).get(sha256)
+    return entry if times_checked(entry) != checked_before else None
 
 
 def record(workspace: Workspace, outcome: Outcome) -> None:
@@ -303,7 +293,7 @@ def scan_inbox(workspace: Workspace, settle: bool = True, previous: dict | None 
                 seen[rel.as_posix()] = file_state(st)
             if settle and not is_settled(path, before=(previous or {}).get(rel.as_posix()), st=st):
                 continue
-            digest = sha256_bytes(path.read_bytes())
+            digest = sha256_file(path)  # streamed: a large file is not held in memory to be hashed
         except FileNotFoundError:  # filed away by a run while we looked
             continue
         dataset = rel.parts[0] if len(rel.parts) > 1 else None  # a folder no dataset has: unmatched, never guessed

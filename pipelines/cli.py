@@ -138,9 +138,9 @@ def publish(workspace, dataset, file, no_site):
         click.echo(f"{dataset}: published version {release['version']} ({release['change']}; "
                    f"Dagster run {done.run.run_id[:8]})")
     if not no_site:
-        from publish.config import load_config
+        from publish.config import promotes_automatically
 
-        if load_config(workspace).get("promote", "auto") == "auto":
+        if promotes_automatically(workspace):
             click.echo(f"portal: live in {workspace.site}")
         else:
             click.echo(f"portal: preview in {workspace.preview}; not live yet — run `terbuka promote` after a look")
@@ -154,12 +154,12 @@ def _quarantine_report(workspace, entry) -> dict:
 
 def _build_site(workspace):
     """Rebuild the preview; put it live only when the workspace promotes automatically."""
-    from publish.config import load_config
+    from publish.config import promotes_automatically
     from publish.promote import build_preview, promote
 
     written = build_preview(workspace)
     click.echo(f"preview: {len(written)} files written in {workspace.preview}")
-    if load_config(workspace).get("promote", "auto") == "auto":
+    if promotes_automatically(workspace):
         changed = promote(workspace)
         click.echo(f"portal: {len(changed)} files updated in {workspace.site}")
     else:

@@ -7,7 +7,7 @@ import dagster as dg
 from assets.factory import TerbukaResource, build_dataset_assets, build_portal_assets
 from pipelines.schedules import build_schedules
 from pipelines.sensors import build_inbox_sensor
-from publish.config import load_config
+from publish.config import promotes_automatically
 from publish.declarations import load_all
 from publish.workspace import Workspace, resolve_workspace
 
@@ -27,7 +27,7 @@ def build_definitions(workspace: Workspace | None = None) -> dg.Definitions:
     # promote "auto" (the sample) puts the portal live in the same run; "manual" stops at the preview
     # and an officer promotes with promote_job (or by materializing `portal`) after a look. Nothing
     # scheduled ever promotes on its own when promotion is manual.
-    auto = load_config(ws).get("promote", "auto") == "auto"
+    auto = promotes_automatically(ws)
     # verify runs after promotion; with manual promotion a dataset run publishes nothing to check, and the
     # check (which has no upstream in that job) would run first and look green on a rejected file.
     live = dg.AssetSelection.assets(portal) if auto else dg.AssetSelection.assets()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,9 +41,9 @@ def run_dataset(workspace: Workspace, dataset: str, rel_path: str = "", year: st
     job = defs.resolve_job_def(f"{dataset}_job")
     selection = [f"{dataset}/raw", f"{dataset}/clean", f"{dataset}/release"]
     if with_portal:
-        from publish.config import load_config
+        from publish.config import promotes_automatically
 
-        selection += ["preview"] + (["portal"] if load_config(workspace).get("promote", "auto") == "auto" else [])
+        selection += ["preview"] + (["portal"] if promotes_automatically(workspace) else [])
     return job.execute_in_process(
         run_config={"ops": {raw_op_name(dataset): {"config": {"file": rel_path}}}, **QUIET},
         instance=instance or instance_for(workspace), raise_on_error=False, partition_key=year,
@@ -79,12 +80,11 @@ def publish_file(workspace: Workspace, dataset: str, data: bytes, name: str, wit
     if target.exists() and target.read_bytes() != data:
         target = target.with_name(f"{sha256_bytes(data)[:12]}-{target.name}")
     write_atomic(target, data)
-    before = stages.times_checked(stages.read_ledger(workspace).get(sha256_bytes(data)))
+    digest = sha256_bytes(data)
+    before = stages.times_checked(stages.read_ledger(workspace).get(digest))
     result = run_dataset(workspace, dataset, str(target.relative_to(workspace.inbox)),
                          partition_for(declaration, data, target.name), with_portal=with_portal)
-    entry = stages.read_ledger(workspace).get(sha256_bytes(data))
-    if stages.times_checked(entry) == before:
-        entry = None
+    entry = stages.entry_after(workspace, digest, before)
     release = {}
     for event in result.get_asset_materialization_events():
         if event.asset_key == dg.AssetKey([dataset, "release"]):
@@ -99,16 +99,14 @@ def backfill(workspace: Workspace, dataset: str, years: list[str], echo=print) -
     failed = []
     for year in years:
         result = run_dataset(workspace, dataset, "", year, defs, instance)
-        releases = [e.materialization.metadata for e in result.get_asset_materialization_events()
-                    if e.asset_key == dg.AssetKey([dataset, "release"])]
-        versions = [m.get("version") for m in releases]
+        release = next((e.materialization.metadata for e in result.get_asset_materialization_events()
+                        if e.asset_key == dg.AssetKey([dataset, "release"])), None)
         if not result.success:
             failed.append(year)
         label = "nothing to re-process"
-        if versions:
-            unchanged = releases[0].get("unchanged")
-            label = (f"unchanged, still {versions[0].value}" if unchanged and unchanged.value
-                     else f"version {versions[0].value}")
+        if release:
+            version = release["version"].value
+            label = f"unchanged, still {version}" if release["unchanged"].value else f"version {version}"
         echo(f"{dataset} {year}: {'ok' if result.success else 'FAILED'} ({label}; run {result.run_id[:8]})")
     return failed
 
@@ -116,11 +114,11 @@ def backfill(workspace: Workspace, dataset: str, years: list[str], echo=print) -
 def run_portal(workspace: Workspace, defs: dg.Definitions | None = None, instance=None,
                promote: bool | None = None):
     """Build the preview, and promote it to site/ when asked (default: the workspace's `promote` setting)."""
-    from publish.config import load_config
+    from publish.config import promotes_automatically
 
     defs = defs or build_definitions(workspace)
     if promote is None:
-        promote = load_config(workspace).get("promote", "auto") == "auto"
+        promote = promotes_automatically(workspace)
     keys = [dg.AssetKey(["preview"])] + ([dg.AssetKey(["portal"])] if promote else [])
     return defs.resolve_job_def("portal_job").execute_in_process(
         run_config=QUIET, instance=instance or instance_for(workspace), raise_on_error=False, asset_selection=keys)
@@ -149,9 +147,7 @@ def run_pending(workspace: Workspace, echo=print) -> list[str]:
         name, dataset = dropped.path.name, dropped.dataset
         rel = str(dropped.path.relative_to(workspace.inbox))
         result = run_dataset(workspace, dataset, rel, dropped.year, defs=defs, instance=instance)
-        entry = stages.read_ledger(workspace).get(dropped.sha256)
-        if stages.times_checked(entry) == dropped.checked:
-            entry = None  # the run stopped before its checks: an older entry says nothing about this drop
+        entry = stages.entry_after(workspace, dropped.sha256, dropped.checked)
         if result.success and entry and entry["accepted"]:
             echo(f"{dataset}: {name} -> version {entry['version']} (run {result.run_id[:8]})")
         else:
@@ -168,8 +164,6 @@ def run_pending(workspace: Workspace, echo=print) -> list[str]:
 
 def why_rejected(workspace: Workspace, entry: dict | None, result) -> str:
     """The rejection in words: the error count, the first problem (Indonesian / English), the report."""
-    import json
-
     if not entry or not entry.get("quarantine"):
         failure = next((e.event_specific_data.error.message.strip() for e in result.all_events
                         if e.event_type_value == "STEP_FAILURE" and e.event_specific_data.error), "")

@@ -26,3 +26,8 @@ def load_config(workspace: Workspace) -> dict:
     if not config["baseUrl"].endswith("/"):
         config["baseUrl"] += "/"
     return config
+
+
+def promotes_automatically(workspace: Workspace) -> bool:
+    """True when every build goes live at once ("promote": "auto", the sample); "manual" waits for a promotion."""
+    return load_config(workspace).get("promote", "auto") == "auto"

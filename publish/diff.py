@@ -41,7 +41,6 @@ TOTALS_COLUMNS = ["comparison", "breakdown", "group", "label", "period", "from_v
 # Field attributes whose change is reported in the `schema` section of changes.json.
 SCHEMA_ATTRIBUTES = ("type", "format", "title", "constraints")
 
-_ACCOUNTS = Path(__file__).parent / "portal" / "rekening.json"  # names of upper account codes (5.1, 5.2, ...)
 
 
 def _q(name: str) -> str:
@@ -263,22 +262,23 @@ def _stage_order(moved: dict) -> list:
 
 
 def _account_names() -> dict[str, str]:
+    from publish.portal.accounts import NAMES  # here, not at the top: the portal imports this module
+
+    return {code: names["id"] for code, names in NAMES.items()}
+
+
+def read_descriptor(path: Path | None) -> dict | None:
+    """A release's datapackage.json, or None when there is none or it cannot be read."""
     try:
-        names = json.loads(_ACCOUNTS.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8")) if path else None
     except (OSError, ValueError):
-        return {}
-    return {k: v.get("id") for k, v in names.items() if not k.startswith("_") and isinstance(v, dict)}
+        return None
 
 
-def schema_changes(previous_descriptor: Path | dict | None, declaration: Declaration) -> dict | None:
+def schema_changes(previous_descriptor: dict | None, declaration: Declaration) -> dict | None:
     """Fields added, removed and changed (SCHEMA_ATTRIBUTES), and a changed primary key or field order,
-    between the previous release's published datapackage.json and the declaration now. None when
-    nothing changed, for a first release, or when the previous descriptor cannot be read."""
-    if isinstance(previous_descriptor, Path):
-        try:
-            previous_descriptor = json.loads(previous_descriptor.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
+    between the previous release's published datapackage.json (see read_descriptor) and the declaration
+    now. None when nothing changed, for a first release, or without a previous descriptor."""
     if not previous_descriptor:
         return None
     try:
@@ -319,15 +319,11 @@ VOLATILE = {"version", "created", "homepage", "id", "resources", "terbuka:files"
 FIELD_METADATA = ("title", "description", "terbuka:description_en")
 
 
-def metadata_changes(previous_descriptor: Path | None, descriptor: dict) -> list[dict] | None:
+def metadata_changes(old: dict | None, descriptor: dict) -> list[dict] | None:
     """What a reader sees described differently: package-level metadata (title, description, licence,
     sources, keywords...) and each field's title and descriptions, between the previous release's
     datapackage.json and this one's. Version, dates, URLs and files always differ and are left out.
     None when nothing changed or there is no previous descriptor."""
-    try:
-        old = json.loads(previous_descriptor.read_text(encoding="utf-8")) if previous_descriptor else None
-    except (OSError, ValueError):
-        return None
     if not old:
         return None
     out = [{"where": k, "before": old.get(k), "after": descriptor.get(k)}

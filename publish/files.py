@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import time
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -99,3 +101,40 @@ def publish_lock(path: Path, timeout: float = 600.0):
         yield
     finally:
         os.close(fd)  # closing releases the flock
+
+
+def place_folder(source: Path, target: Path, link: bool, skip: frozenset | set = frozenset()) -> list[Path]:
+    """Make `target` hold `source`'s files (except the names in `skip`) without anyone seeing half of them:
+    a new folder is filled beside its place and renamed in; an existing one only gets the files it lacks
+    (files placed this way never change). `link` hard-links where the filesystem allows, else copies."""
+    if target.is_dir():
+        return _fill(source, target, link, skip)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    stage = target.parent / f".staging-{uuid.uuid4().hex}"
+    _fill(source, stage, link, skip)
+    fsync_dir(stage)
+    os.rename(stage, target)
+    fsync_dir(target.parent)
+    return [target]
+
+
+def _fill(source: Path, target: Path, link: bool, skip) -> list[Path]:
+    written = []
+    target.mkdir(parents=True, exist_ok=True)
+    for path in sorted(source.iterdir()):
+        dest = target / path.name
+        if not path.is_file() or path.name in skip or (dest.exists() and dest.stat().st_size == path.stat().st_size):
+            continue
+        dest.unlink(missing_ok=True)
+        try:
+            if not link:
+                raise OSError("copy requested")
+            os.link(path, dest)
+        except OSError:
+            tmp = target / f".{path.name}.tmp"
+            shutil.copy2(path, tmp)
+            with open(tmp, "rb") as fh:
+                os.fsync(fh.fileno())
+            os.replace(tmp, dest)
+        written.append(dest)
+    return written

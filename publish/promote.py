@@ -11,10 +11,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import uuid
 from pathlib import Path
 
-from publish.files import fsync_dir, point_symlink, publish_lock, write_atomic, write_if_changed
+from publish.files import place_folder, point_symlink, publish_lock, write_atomic, write_if_changed
 from publish.releases import INDEX, LATEST, RENDERED, is_version, parse_version
 from publish.workspace import Workspace
 
@@ -35,8 +34,8 @@ def promote(workspace: Workspace) -> list[Path]:
         target.mkdir(parents=True, exist_ok=True)
         _clear_leftovers(target)
         written = _copy_versions(source, target)
-        late = []
-        for rel in _walk(source):
+        late, files = [], _walk(source)
+        for rel in files:
             if _is_release_file(rel):
                 continue
             if rel.name in (LATEST, INDEX) and rel.parent.parent == Path("datasets"):
@@ -48,7 +47,7 @@ def promote(workspace: Workspace) -> list[Path]:
             if _sync_one(source / rel, target / rel):
                 written.append(target / rel)
         _record(workspace, target)
-        keep = set(_walk(source))
+        keep = set(files)
         for rel in _walk(target):
             if rel not in keep and not _is_release_file(rel):
                 (target / rel).unlink()
@@ -108,28 +107,12 @@ def _is_release_file(rel: Path) -> bool:
 
 
 def _copy_versions(source: Path, target: Path) -> list[Path]:
+    """Version folders the preview has and site/ lacks, each copied in whole (never linked to the store)."""
     written = []
-    root = source / "datasets"
-    if not root.is_dir():
-        return written
-    for version in sorted(root.glob("*/*")):
-        if not version.is_dir() or version.is_symlink() or not is_version(version.name):
-            continue
+    for version in sorted((source / "datasets").glob("*/*")):
         dest = target / version.relative_to(source)
-        if dest.is_dir():
-            continue
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        stage = dest.parent / f".staging-{uuid.uuid4().hex}"
-        stage.mkdir()
-        for path in sorted(version.iterdir()):
-            if path.is_file() and path.name not in RENDERED:
-                shutil.copy2(path, stage / path.name)
-                with open(stage / path.name, "rb") as fh:
-                    os.fsync(fh.fileno())
-        fsync_dir(stage)
-        os.rename(stage, dest)
-        fsync_dir(dest.parent)
-        written.append(dest)
+        if version.is_dir() and not version.is_symlink() and is_version(version.name) and not dest.is_dir():
+            written += place_folder(version, dest, link=False, skip=RENDERED)
     return written
 
 

@@ -17,7 +17,8 @@ import pyarrow.parquet as pq
 
 from publish import writers
 from publish.declarations import Declaration
-from publish.diff import changes_csv, diff_tables, metadata_changes, schema_changes, totals, totals_csv
+from publish.diff import (changes_csv, diff_tables, metadata_changes, read_descriptor, schema_changes, totals,
+                          totals_csv)
 from publish.files import (fsync_dir, point_symlink, publish_lock, sha256_bytes, sha256_file, write_if_changed,
                            write_json_atomic)
 from publish.workspace import REPO_ROOT, Workspace
@@ -239,7 +240,7 @@ def write_release(workspace: Workspace, declaration: Declaration, incoming: pa.T
     root = dataset_dir(workspace, declaration.id)
     root.mkdir(parents=True, exist_ok=True)
     with publish_lock(workspace.state / "locks" / f"{declaration.id}.lock"):
-        adopt_site_releases(workspace, declaration.id)
+        adopt_site_release(workspace, declaration.id)
         recover(workspace, declaration.id)
         every = list_releases(workspace, declaration.id)
         previous = latest_release(workspace, declaration.id)
@@ -270,7 +271,7 @@ def write_release(workspace: Workspace, declaration: Declaration, incoming: pa.T
             before = carried if carried is not None else _as_text(old, declaration)
             after = table if carried is not None or old is None else _as_text(table, declaration)
             changes = diff_tables(before, after, declaration)
-            published = root / previous["version"] / "datapackage.json" if previous else None
+            published = read_descriptor(root / previous["version"] / "datapackage.json" if previous else None)
             descriptor = writers.datapackage(declaration, version, created, resources, files, base_url)
             changes.update({"from": previous and previous["version"], "to": version,
                             "totals": totals(carried, table, declaration), "dropped": dropped,
@@ -350,36 +351,28 @@ def withdraw(workspace: Workspace, dataset: str, version: str, reason: str,
         return gone[version]
 
 
-def adopt_site_releases(workspace: Workspace, only: str | None = None) -> list[str]:
-    """A workspace from before the release store kept its versions only in site/datasets/: copy any dataset
+def adopt_site_release(workspace: Workspace, dataset: str) -> bool:
+    """A workspace from before the release store kept its versions only in site/datasets/: copy a dataset
     the store does not have yet into it (files, not pages), so its history carries on and is never
-    shadowed by a new 1.0.0. Returns the datasets adopted."""
-    legacy = workspace.site / "datasets"
-    adopted = []
-    if not legacy.is_dir():
-        return adopted
-    for folder in sorted(p for p in legacy.iterdir() if p.is_dir() and not p.is_symlink()):
-        if only and folder.name != only:
-            continue
-        target = dataset_dir(workspace, folder.name)
-        versions = [v for v in folder.iterdir() if v.is_dir() and not v.is_symlink() and is_version(v.name)
-                    and (v / RELEASE).is_file()]
-        if not versions or (target.exists() and any(target.iterdir())):
-            continue
-        if target.exists():
-            target.rmdir()  # made empty by a publish that is about to need these versions
-        target.parent.mkdir(parents=True, exist_ok=True)
-        for leftover in target.parent.glob(f".adopt-{folder.name}-*"):  # an adoption killed half-way
-            shutil.rmtree(leftover, ignore_errors=True)
-        stage = target.with_name(f".adopt-{folder.name}-{uuid.uuid4().hex}")
-        for version in versions:
-            shutil.copytree(version, stage / version.name, ignore=shutil.ignore_patterns(*RENDERED))
-        if (folder / WITHDRAWN).is_file():
-            shutil.copy2(folder / WITHDRAWN, stage / WITHDRAWN)
-        os.rename(stage, target)
-        refresh_index(workspace, folder.name)
-        adopted.append(folder.name)
-    return adopted
+    shadowed by a new 1.0.0. Run under the dataset's lock; True when something was adopted."""
+    folder, target = workspace.site / "datasets" / dataset, dataset_dir(workspace, dataset)
+    versions = [v for v in folder.iterdir() if v.is_dir() and not v.is_symlink() and is_version(v.name)
+                and (v / RELEASE).is_file()] if folder.is_dir() and not folder.is_symlink() else []
+    if not versions or (target.exists() and any(target.iterdir())):
+        return False
+    if target.exists():
+        target.rmdir()  # made empty by a publish that is about to need these versions
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in target.parent.glob(f".adopt-{dataset}-*"):  # an adoption killed half-way
+        shutil.rmtree(leftover, ignore_errors=True)
+    stage = target.with_name(f".adopt-{dataset}-{uuid.uuid4().hex}")
+    for version in versions:
+        shutil.copytree(version, stage / version.name, ignore=shutil.ignore_patterns(*RENDERED))
+    if (folder / WITHDRAWN).is_file():
+        shutil.copy2(folder / WITHDRAWN, stage / WITHDRAWN)
+    os.rename(stage, target)
+    refresh_index(workspace, dataset)
+    return True
 
 
 def recover_all(workspace: Workspace) -> None:
@@ -391,6 +384,6 @@ def recover_all(workspace: Workspace) -> None:
     names |= {p.name for p in legacy.iterdir() if p.is_dir() and not p.is_symlink()} if legacy.is_dir() else set()
     for name in sorted(names):
         with publish_lock(workspace.state / "locks" / f"{name}.lock"):
-            adopt_site_releases(workspace, name)
+            adopt_site_release(workspace, name)
             if dataset_dir(workspace, name).is_dir():
                 recover(workspace, name)

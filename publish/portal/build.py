@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import time
-import uuid
 from pathlib import Path
 
-from publish.files import fsync_dir, point_symlink, write_if_changed
+from publish.files import place_folder, point_symlink, write_if_changed
 from publish.portal import budget as budget_pages
 from publish.portal import ckan, dcat, dcat_us, feeds, pagefind, pages, performance, regulations, sitemap
 from publish.portal.context import Site, load_site
@@ -62,16 +60,7 @@ def mirror_releases(site: Site, out_dir: Path, link: bool = True) -> list[Path]:
     for d in site.datasets:
         src, dst = site.workspace.releases / "datasets" / d.id, out_dir / "datasets" / d.id
         for rel in d.releases:
-            target = dst / rel.version
-            if not target.is_dir():
-                dst.mkdir(parents=True, exist_ok=True)
-                stage = dst / f".staging-{uuid.uuid4().hex}"
-                _fill(rel.folder, stage, link)
-                os.rename(stage, target)
-                fsync_dir(dst)
-                written.append(target)
-            else:
-                written += _fill(rel.folder, target, link)
+            written += place_folder(rel.folder, dst / rel.version, link, skip=RENDERED)
         for name in (INDEX, WITHDRAWN):
             if (src / name).is_file() and write_if_changed(dst / name, (src / name).read_bytes()):
                 written.append(dst / name)
@@ -84,29 +73,6 @@ def mirror_releases(site: Site, out_dir: Path, link: bool = True) -> list[Path]:
         elif not latest and pointer.is_symlink():
             pointer.unlink()
             written.append(pointer)
-    return written
-
-
-def _fill(source: Path, target: Path, link: bool) -> list[Path]:
-    """Put a version's files (not its rendered page) into target; files already there are immutable."""
-    written = []
-    target.mkdir(parents=True, exist_ok=True)
-    for path in sorted(source.iterdir()):
-        dest = target / path.name
-        if not path.is_file() or path.name in RENDERED or (dest.exists() and dest.stat().st_size == path.stat().st_size):
-            continue
-        dest.unlink(missing_ok=True)
-        try:
-            if not link:
-                raise OSError("copy requested")
-            os.link(path, dest)
-        except OSError:
-            tmp = target / f".{path.name}.tmp"
-            shutil.copy2(path, tmp)
-            with open(tmp, "rb") as fh:
-                os.fsync(fh.fileno())
-            os.replace(tmp, dest)
-        written.append(dest)
     return written
 
 
