@@ -6,16 +6,27 @@ import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from publish.workspace import Workspace
+import frictionless
+import jsonschema
 
+if TYPE_CHECKING:  # for annotations only: the workspace imports this module
+    from publish.workspace import Workspace
+
+# What Terbuka understands is part of its code, not of a workspace: the meta-schemas are the repository's.
+META_SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
 DESCRIPTOR = "datapackage.json"
 SOURCE = "source.json"
 EXPECTATIONS = "expectations.json"
 
 
 class DeclarationError(Exception):
-    """A declaration is missing or malformed; the message names the file and the problem."""
+    """A declaration is missing or malformed; the message names the file and the field, in both languages."""
+
+
+class UnknownDataset(DeclarationError):
+    """A command named a dataset that is not declared."""
 
 
 @dataclass(frozen=True)
@@ -95,34 +106,112 @@ def _read_json(path: Path) -> dict:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise DeclarationError(f"{path.parent.name}: {path.name} is missing") from None
+        raise DeclarationError(f"{_where(path)}: berkas tidak ada / file is missing") from None
     except json.JSONDecodeError as exc:
-        raise DeclarationError(f"{path.parent.name}/{path.name} is not valid JSON: {exc}") from None
+        raise DeclarationError(f"{_where(path)}: bukan JSON yang sah / not valid JSON (baris / line {exc.lineno}, "
+                               f"kolom / column {exc.colno}: {exc.msg})") from None
+
+
+def _where(path: Path) -> str:
+    return f"schemas/{path.parent.name}/{path.name}"
+
+
+def _pointer(parts) -> str:
+    """A JSON location as an officer can find it: resources[0].schema.fields[3].type."""
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(root)"
+
+
+def _field_name(doc: dict, parts: list) -> str:
+    """'(field kode_rekening)' when the location is inside a declared field."""
+    if len(parts) >= 5 and parts[:4] == ["resources", 0, "schema", "fields"] and isinstance(parts[4], int):
+        try:
+            return f" (field {doc['resources'][0]['schema']['fields'][parts[4]]['name']})"
+        except (KeyError, IndexError, TypeError):
+            return ""
+    return ""
+
+
+def _meta_schema(name: str) -> dict:
+    return json.loads((META_SCHEMAS / name).read_text(encoding="utf-8"))
+
+
+def _check_against(path: Path, doc: dict, schema_name: str) -> None:
+    errors = sorted(jsonschema.Draft202012Validator(_meta_schema(schema_name)).iter_errors(doc),
+                    key=lambda e: list(e.absolute_path))
+    if errors:
+        first = errors[0]
+        parts = list(first.absolute_path)
+        more = f" (+{len(errors) - 1} lagi / more)" if len(errors) > 1 else ""
+        raise DeclarationError(f"{_where(path)}: {_pointer(parts)}{_field_name(doc, parts)}: tidak sesuai "
+                               f"{schema_name} / does not match it: {first.message}{more}")
+
+
+def _check_with_frictionless(path: Path, descriptor: dict) -> None:
+    """frictionless's own descriptor check of the Table Schema (references into other datasets are ours)."""
+    schema = dict(descriptor["resources"][0]["schema"])
+    schema["foreignKeys"] = [fk for fk in schema.get("foreignKeys", []) if not fk["reference"].get("resource")]
+    report = frictionless.Schema.validate_descriptor(schema)
+    if not report.valid:
+        note = "; ".join(note for _, note in report.flatten(["type", "note"]))
+        raise DeclarationError(f"{_where(path)}: resources[0].schema: frictionless menolak / rejects it: {note}")
 
 
 def load_declaration(folder: Path) -> Declaration:
-    """Read one dataset folder."""
+    """Read one dataset folder and check each file against its meta-schema and frictionless."""
     descriptor = _read_json(folder / DESCRIPTOR)
-    source = _read_json(folder / SOURCE) if (folder / SOURCE).exists() else {}
-    suite = _read_json(folder / EXPECTATIONS) if (folder / EXPECTATIONS).exists() else {}
-    resources = descriptor.get("resources") or []
-    if len(resources) != 1 or "schema" not in resources[0]:
-        raise DeclarationError(f"{folder.name}/{DESCRIPTOR} must hold exactly one resource with a schema")
-    return Declaration(id=folder.name, folder=folder, descriptor=descriptor, source=source,
-                       expectations=list(suite.get("expectations", [])))
+    _check_against(folder / DESCRIPTOR, descriptor, "datapackage.schema.json")
+    _check_with_frictionless(folder / DESCRIPTOR, descriptor)
+    source, suite = {}, {}
+    if (folder / SOURCE).exists():
+        source = _read_json(folder / SOURCE)
+        _check_against(folder / SOURCE, source, "source.schema.json")
+    if (folder / EXPECTATIONS).exists():
+        suite = _read_json(folder / EXPECTATIONS)
+        _check_against(folder / EXPECTATIONS, suite, "expectations.schema.json")
+    declaration = Declaration(id=folder.name, folder=folder, descriptor=descriptor, source=source,
+                              expectations=list(suite.get("expectations", [])))
+    _check_names(declaration)
+    return declaration
 
 
-def dataset_ids(workspace: Workspace) -> list[str]:
-    """Declared datasets, in dependency order (a dataset after those it refers to)."""
-    return [d.id for d in load_all(workspace)]
+def _check_names(d: Declaration) -> None:
+    """Keys, aliases, replaced columns and the partition name declared fields."""
+    names = set(d.field_names)
+    named = [("resources[0].schema.primaryKey", d.primary_key, DESCRIPTOR),
+             ("headerAliases", list(d.source.get("headerAliases", {})), SOURCE),
+             ("replaces", d.source.get("replaces", []), SOURCE),
+             ("terbuka:partition", [d.partition] if d.partition else [], DESCRIPTOR)]
+    named += [(f"resources[0].schema.foreignKeys[{i}].fields", fk["fields"], DESCRIPTOR)
+              for i, fk in enumerate(d.foreign_keys)]
+    for where, fields, file in named:
+        unknown = [f for f in fields if f not in names]
+        if unknown:
+            raise DeclarationError(f"schemas/{d.id}/{file}: {where}: kolom tidak dideklarasikan / names undeclared "
+                                   f"field(s) {', '.join(unknown)} (declared: {', '.join(d.field_names)})")
 
 
-def load_all(workspace: Workspace) -> list[Declaration]:
-    """Every declaration in the workspace, referenced datasets first."""
-    if not workspace.schemas.is_dir():
+def _check_references(found: dict[str, Declaration]) -> None:
+    for d in found.values():
+        for i, fk in enumerate(d.foreign_keys):
+            target = fk["reference"].get("resource") or d.id
+            where = f"schemas/{d.id}/{DESCRIPTOR}: resources[0].schema.foreignKeys[{i}]"
+            if target not in found:
+                raise DeclarationError(f"{where}: merujuk dataset yang tidak dideklarasikan / refers to undeclared "
+                                       f"dataset '{target}' (declared: {', '.join(found)})")
+            missing = [f for f in fk["reference"].get("fields", []) if f not in found[target].field_names]
+            if missing:
+                raise DeclarationError(f"{where}: {target} tidak punya kolom / has no field {', '.join(missing)}")
+
+
+def read_declarations(schemas: Path) -> list[Declaration]:
+    """Every declaration under a schemas/ folder, checked, referenced datasets first."""
+    if not schemas.is_dir():
         return []
-    found = {p.name: load_declaration(p) for p in sorted(workspace.schemas.iterdir())
-             if (p / DESCRIPTOR).is_file()}
+    found = {p.name: load_declaration(p) for p in sorted(schemas.iterdir()) if (p / DESCRIPTOR).is_file()}
+    _check_references(found)
     ordered: list[Declaration] = []
     seen: set[str] = set()
 
@@ -141,9 +230,15 @@ def load_all(workspace: Workspace) -> list[Declaration]:
     return ordered
 
 
-def get_declaration(workspace: Workspace, dataset: str) -> Declaration:
-    folder = workspace.schemas / dataset
-    if not (folder / DESCRIPTOR).is_file():
-        known = ", ".join(dataset_ids(workspace)) or "none"
-        raise DeclarationError(f"no dataset called '{dataset}' is declared (known: {known})")
-    return load_declaration(folder)
+def load_all(workspace: "Workspace") -> list[Declaration]:
+    """Every declaration in the workspace, referenced datasets first (read once per Workspace)."""
+    return list(workspace.declarations.values())
+
+
+def dataset_ids(workspace: "Workspace") -> list[str]:
+    """Declared datasets, in dependency order (a dataset after those it refers to)."""
+    return list(workspace.declarations)
+
+
+def get_declaration(workspace: "Workspace", dataset: str) -> Declaration:
+    return workspace.declaration(dataset)

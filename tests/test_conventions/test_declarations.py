@@ -58,3 +58,53 @@ def test_a_broken_declaration_fails_our_schema():
     bad = {"formats": ["pdf"], "numbers": {"style": "french"}}
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(bad, _schema("source.schema.json"))
+
+
+def _broken(tmp_path, dataset, file, edit):
+    """A copy of the repository's declarations with one file of one dataset edited."""
+    import shutil
+
+    shutil.copytree(ROOT / "schemas", tmp_path / "schemas")
+    path = tmp_path / "schemas" / dataset / file
+    doc = json.loads(path.read_text())
+    edit(doc)
+    path.write_text(json.dumps(doc))
+    return tmp_path
+
+
+@pytest.mark.parametrize("dataset, file, edit, said", [
+    ("apbd", "source.json", lambda d: d["numbers"].update(style="french"),
+     "schemas/apbd/source.json: numbers.style: tidak sesuai source.schema.json / does not match it: 'french'"),
+    ("wilayah", "datapackage.json", lambda d: d["resources"][0]["schema"]["fields"][1].update(type="teks"),
+     "schemas/wilayah/datapackage.json: resources[0].schema: frictionless menolak / rejects it: field type \"teks\""),
+    ("kinerja", "datapackage.json", lambda d: d["resources"][0]["schema"]["fields"][2].pop("title"),
+     "resources[0].schema.fields[2] (field kode_skpd): tidak sesuai datapackage.schema.json"),
+    ("apbd", "source.json", lambda d: d.update(replaces=["tahun", "tahapan"]),
+     "schemas/apbd/source.json: replaces: kolom tidak dideklarasikan / names undeclared field(s) tahapan"),
+    ("peraturan", "datapackage.json",
+     lambda d: d["resources"][0]["schema"]["foreignKeys"][0]["reference"].update(resource="daerah"),
+     "refers to undeclared dataset 'daerah'"),
+])
+def test_a_broken_declaration_is_refused_at_load_naming_file_and_field(tmp_path, dataset, file, edit, said):
+    from click.testing import CliRunner
+
+    from pipelines.cli import cli
+    from publish.declarations import DeclarationError, read_declarations
+
+    root = _broken(tmp_path, dataset, file, edit)
+    with pytest.raises(DeclarationError) as caught:
+        read_declarations(root / "schemas")
+    assert said in str(caught.value)
+    result = CliRunner().invoke(cli, ["check-declarations", "--workspace", str(root)])
+    assert result.exit_code == 3 and said in result.output and "Traceback" not in result.output
+    published = CliRunner().invoke(cli, ["datasets", "--workspace", str(root)])
+    assert published.exit_code == 3 and said in published.output  # every command refuses, in words
+
+
+def test_check_declarations_lists_the_valid_ones(tmp_path):
+    from click.testing import CliRunner
+
+    from pipelines.cli import cli
+
+    result = CliRunner().invoke(cli, ["check-declarations", "--workspace", str(ROOT)])
+    assert result.exit_code == 0 and "4 deklarasi sah / declarations valid" in result.output

@@ -13,7 +13,7 @@ import pytest
 import assets.grid as grid
 from assets.ingest import ingest_sheet
 from assets.reading import Sheet, UnusableFile, read_csv
-from publish.declarations import load_declaration
+from publish.declarations import Declaration
 
 TRICKY = [
     'a,b\n1,2\n\n3,"x\ny"\n4,5,6\n7\n"8",9\n',  # blank line, quoted newline, extra and missing cells
@@ -59,15 +59,11 @@ def declarations(tmp_path):
     fields = [{"name": "kode", "type": "string"}, {"name": "n", "type": "integer"}, {"name": "x", "type": "number"},
               {"name": "d", "type": "date"}, {"name": "b", "type": "boolean"}, {"name": "absent", "type": "string"}]
     out = []
-    for header in ("auto", "first"):
-        folder = tmp_path / header
-        folder.mkdir()
-        (folder / "datapackage.json").write_text(json.dumps(
-            {"name": "ds", "resources": [{"name": "ds", "schema": {"fields": fields}}]}), encoding="utf-8")
-        (folder / "source.json").write_text(json.dumps(
-            {"header": header, "valueMaps": {"kode": {"A": "alpha"}}, "dropRows": {"kode": ["TOTAL"], "n": ["9"]},
-             "numbers": {"style": "id"}}), encoding="utf-8")
-        out.append(load_declaration(folder))
+    for header in ("auto", "first"):  # built directly: a bare schema, without a published dataset's metadata
+        out.append(Declaration(id="ds", folder=tmp_path / header,
+                               descriptor={"name": "ds", "resources": [{"name": "ds", "schema": {"fields": fields}}]},
+                               source={"header": header, "valueMaps": {"kode": {"A": "alpha"}},
+                                       "dropRows": {"kode": ["TOTAL"], "n": ["9"]}, "numbers": {"style": "id"}}))
     return out
 
 

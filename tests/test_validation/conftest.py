@@ -30,10 +30,14 @@ def write_declaration(schemas: Path, name: str, fields: list[dict], source: dict
     """A minimal dataset folder: datapackage.json with one resource, optional source.json."""
     folder = schemas / name
     folder.mkdir(parents=True, exist_ok=True)
-    schema: dict = {"fields": fields}
-    if primary_key:
-        schema["primaryKey"] = primary_key
-    descriptor = {"name": name, "title": name, "resources": [{"name": name, "schema": schema}]}
+    described = [{"title": f["name"], "description": f"Kolom {f['name']}.",
+                  "terbuka:description_en": f"Column {f['name']}.", **f} for f in fields]
+    schema: dict = {"fields": described, "primaryKey": primary_key or []}
+    descriptor = {"name": name, "title": f"Uji {name}", "description": "Dataset uji.",
+                  "terbuka:title_en": f"Test {name}", "terbuka:description_en": "A test dataset.",
+                  "licenses": [{"name": "CC-BY-4.0"}], "sources": [{"title": "tests"}], "keywords": ["uji"],
+                  "contributors": [{"title": "tests"}], "terbuka:topic": "lainnya",
+                  "resources": [{"name": name, "schema": schema}]}
     (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
     if source is not None:
         (folder / "source.json").write_text(json.dumps(source, indent=2), encoding="utf-8")

@@ -67,16 +67,14 @@ def our_pairs(report) -> set[tuple[int, str]]:
 
 
 def declaration_from(tmp_path: Path, name: str, schema: dict):
-    """A declaration holding a frictionless Table Schema as-is: header on the first row, no aliases."""
-    from publish.declarations import load_declaration
+    """A declaration holding a frictionless Table Schema as-is: header on the first row, no aliases. Built
+    directly, not loaded: fixture schemas lack the bilingual metadata a published dataset must declare."""
+    from publish.declarations import Declaration
 
-    folder = tmp_path / name
-    folder.mkdir(parents=True, exist_ok=True)
     descriptor = {"name": name, "resources": [{"name": name, "schema": schema}]}
-    (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     # frictionless numbers: "." decimal, no group separator — the en style, never a guess.
-    (folder / "source.json").write_text(json.dumps({"header": "first", "numbers": {"style": "en"}}), encoding="utf-8")
-    return load_declaration(folder)
+    return Declaration(id=name, folder=tmp_path / name, descriptor=descriptor,
+                       source={"header": "first", "numbers": {"style": "en"}})
 
 
 def ours(tmp_path, path: Path, name: str, schema: dict, references=None):
