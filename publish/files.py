@@ -1,4 +1,4 @@
-"""File-system primitives for publishing: hashing, atomic writes, and a lock that survives crashes."""
+"""File-system primitives for publishing: hashing, atomic writes, append-only JSON lines."""
 
 from __future__ import annotations
 
@@ -6,9 +6,7 @@ import hashlib
 import json
 import os
 import shutil
-import time
 import uuid
-from contextlib import contextmanager
 from pathlib import Path
 
 CHUNK = 1 << 20
@@ -74,33 +72,51 @@ def point_symlink(link: Path, target: str) -> None:
     fsync_dir(link.parent)
 
 
-class LockTimeout(Exception):
-    """Another publish held the lock for longer than we were willing to wait."""
-
-
-@contextmanager
-def publish_lock(path: Path, timeout: float = 600.0):
-    """Serialise publishes with flock: the kernel drops the lock when its holder dies, even by SIGKILL,
-    so a killed publish never leaves a stale lock behind (the pid inside is for people reading it)."""
-    import fcntl
-
+def append_line(path: Path, doc: dict) -> None:
+    """Append one JSON line durably. A line cut short by a kill is closed first, so it damages only itself
+    (readers report it; they never fail on it). Callers serialise appends with a workspace lock."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o644)
-    deadline = time.monotonic() + timeout
+    line = json.dumps(doc, ensure_ascii=False, sort_keys=True, default=str) + "\n"
+    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
     try:
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise LockTimeout(f"another publish has held {path} for over {timeout:.0f} s") from None
-                time.sleep(0.05)
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
-        yield
+        size = os.fstat(fd).st_size
+        if size and os.pread(fd, 1, size - 1) != b"\n":
+            line = "\n" + line
+        os.write(fd, line.encode("utf-8"))
+        os.fsync(fd)
     finally:
-        os.close(fd)  # closing releases the flock
+        os.close(fd)
+
+
+def read_lines(path: Path) -> tuple[list[dict], list[int]]:
+    """The JSON objects of an append-only file, and the numbers of lines that do not parse."""
+    docs, damaged = [], []
+    if not path.is_file():
+        return docs, damaged
+    for number, line in enumerate(path.read_bytes().split(b"\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            doc = json.loads(line)
+        except (ValueError, UnicodeDecodeError):
+            damaged.append(number)
+            continue
+        if isinstance(doc, dict):
+            docs.append(doc)
+        else:
+            damaged.append(number)
+    return docs, damaged
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id runs on this machine (leftovers of dead ones may be removed)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def place_folder(source: Path, target: Path, link: bool, skip: frozenset | set = frozenset()) -> list[Path]:

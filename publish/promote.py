@@ -13,12 +13,10 @@ import os
 import shutil
 from pathlib import Path
 
-from publish.files import place_folder, point_symlink, publish_lock, write_atomic, write_if_changed
-from publish.releases import INDEX, LATEST, RENDERED, is_version, parse_version
+from publish.files import place_folder, point_symlink, write_atomic, write_if_changed
+from publish.portal import build_site
+from publish.releases import INDEX, LATEST, RENDERED, is_version, parse_version, recover_all
 from publish.workspace import Workspace
-
-
-PROMOTED = "promoted.json"
 
 
 class NothingToPromote(Exception):
@@ -30,9 +28,9 @@ def promote(workspace: Workspace) -> list[Path]:
     source, target = workspace.preview, workspace.site
     if not (source / "index.html").is_file():
         raise NothingToPromote(f"{source} has no portal yet; build the preview first")
-    with portal_lock(workspace):
+    with workspace.lock("portal"):
         target.mkdir(parents=True, exist_ok=True)
-        _clear_leftovers(target)
+        clear_leftovers(target)
         written = _copy_versions(source, target)
         late, files = [], _walk(source)
         for rel in files:
@@ -58,7 +56,7 @@ def promote(workspace: Workspace) -> list[Path]:
 
 def promoted(workspace: Workspace) -> dict[str, list[str]]:
     """Every version ever promoted to site/, per dataset: what the public may have cited and must keep."""
-    path = workspace.state / PROMOTED
+    path = workspace.promoted
     return json.loads(path.read_text()) if path.is_file() else {}
 
 
@@ -69,21 +67,15 @@ def _record(workspace: Workspace, target: Path) -> None:
     for folder in sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []:
         versions = {v.name for v in folder.iterdir() if v.is_dir() and not v.is_symlink() and is_version(v.name)}
         record[folder.name] = sorted(set(record.get(folder.name, [])) | versions, key=parse_version)
-    write_if_changed(workspace.state / PROMOTED, json.dumps(record, indent=1, sort_keys=True) + "\n")
-
-
-def portal_lock(workspace: Workspace):
-    """Held while the preview is built and while it is promoted, so a promotion never copies half a build."""
-    return publish_lock(workspace.state / "locks" / "portal.lock")
+    write_if_changed(workspace.promoted, json.dumps(record, indent=1, sort_keys=True) + "\n")
 
 
 def build_preview(workspace: Workspace) -> list[Path]:
-    """Render the portal from the release store into state/preview/."""
-    from publish.portal import build_site
-    from publish.releases import recover_all
-
+    """Render the portal from the release store into state/preview/ (under the portal lock, so a promotion
+    never copies half a build)."""
     recover_all(workspace)
-    with portal_lock(workspace):
+    with workspace.lock("portal"):
+        clear_leftovers(workspace.preview)
         return build_site(workspace, workspace.preview)
 
 
@@ -132,12 +124,29 @@ def _sync_one(src: Path, dest: Path) -> bool:
     return True
 
 
-def _clear_leftovers(target: Path) -> None:
-    """A promotion killed mid-copy leaves only hidden staging folders and temp files: remove them."""
-    root = target / "datasets"
-    if root.is_dir():
-        for stage in root.glob("*/.staging-*"):
-            shutil.rmtree(stage, ignore_errors=True)
+def leftovers(tree: Path) -> list[Path]:
+    """What a build or promotion killed mid-way leaves in a portal tree: hidden staging folders and
+    temporary files (never part of the portal; only the holder of the portal lock writes them)."""
+    if not tree.is_dir():
+        return []
+    found = []
+    for folder, dirs, files in os.walk(tree):
+        here = Path(folder)
+        for name in list(dirs):
+            if name.startswith((".staging-", ".pagefind-")):
+                found.append(here / name)
+                dirs.remove(name)
+        found += [here / name for name in files if name.startswith(".") and name.endswith(".tmp")]
+    return sorted(found)
+
+
+def clear_leftovers(tree: Path) -> None:
+    """Remove leftovers of a killed build or promotion (the caller holds the portal lock)."""
+    for path in leftovers(tree):
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
 
 
 def _prune(path: Path, root: Path) -> None:

@@ -1,4 +1,5 @@
-"""Immutable, versioned releases under site/datasets/<dataset>/<version>/, staged and moved in one rename."""
+"""The release store: immutable versions under state/releases/datasets/<dataset>/<version>/, each staged
+and moved into place in one rename, built only on a previous version that still matches its manifest."""
 
 from __future__ import annotations
 
@@ -19,16 +20,27 @@ from publish import writers
 from publish.declarations import Declaration
 from publish.diff import (changes_csv, diff_tables, metadata_changes, read_descriptor, schema_changes, totals,
                           totals_csv)
-from publish.files import (fsync_dir, point_symlink, publish_lock, sha256_bytes, sha256_file, write_if_changed,
-                           write_json_atomic)
+from publish.files import fsync_dir, point_symlink, sha256_bytes, sha256_file, write_if_changed, write_json_atomic
+from publish.guard import Removal, find_removals
+from publish.issued import read_issued, record_issued
+from publish.manifest import MANIFEST, RELEASE, RENDERED, check_version, write_manifest
 from publish.workspace import REPO_ROOT, Workspace
 
-MANIFEST = "SHA256SUMS"
-RELEASE = "release.json"
 INDEX = "releases.json"
 WITHDRAWN = "withdrawn.json"
 LATEST = "latest"
-RENDERED = {"index.html"}  # the version's page is rendered by the portal (a tombstone after withdrawal)
+
+
+class StoreDamaged(Exception):
+    """A version the next one would be built on no longer matches its manifest: nothing is published."""
+
+
+class ReleaseHeld(Exception):
+    """The change guard holds the release until an officer confirms it."""
+
+    def __init__(self, removal: Removal):
+        super().__init__(f"{removal.dataset}: held by the change guard")
+        self.removal = removal
 
 
 @dataclass
@@ -38,6 +50,7 @@ class ReleaseResult:
     unchanged: bool
     change: str
     path: Path
+    entry: dict  # the version's release.json
 
 
 def dataset_dir(workspace: Workspace, dataset: str, tree: Path | None = None) -> Path:
@@ -92,14 +105,47 @@ def latest_release(workspace: Workspace, dataset: str, tree: Path | None = None)
     return live[-1] if live else None
 
 
-def release_table(workspace: Workspace, dataset: str, version: str | None = None) -> pa.Table | None:
-    """The full data of a release (the latest live one by default)."""
+def release_table(workspace: Workspace, dataset: str, version: str | None = None,
+                  columns: list[str] | None = None) -> pa.Table | None:
+    """The data of a release (the latest live one by default), after checking its Parquet file against the
+    version's manifest: nothing is ever built on damaged data."""
     if version is None:
         entry = latest_release(workspace, dataset)
         if entry is None:
             return None
         version = entry["version"]
-    return pq.read_table(dataset_dir(workspace, dataset) / version / "data.parquet")
+    folder = dataset_dir(workspace, dataset) / version
+    ensure_intact(workspace, dataset, version, only={"data.parquet"})
+    return pq.read_table(folder / "data.parquet", columns=columns)
+
+
+def ensure_intact(workspace: Workspace, dataset: str, version: str, only: set[str] | None = None) -> None:
+    """Raise StoreDamaged when a stored version differs from its manifest or from the record of issued
+    versions (`only`: re-hash just those files; the manifest and records are always checked)."""
+    anchor = read_issued(workspace).versions.get((dataset, version), {}).get("manifest_sha256")
+    label = f"state/releases/datasets/{dataset}/{version}"
+    damage = check_version(dataset_dir(workspace, dataset) / version, label, anchor, only)
+    if not damage.ok:
+        raise StoreDamaged(
+            f"penyimpanan rilis rusak / the release store is damaged: {damage.first()}. Tidak ada yang "
+            f"diterbitkan / nothing was published. Pulihkan berkas itu dari site/datasets/{dataset}/{version}/ "
+            "atau cadangan, lalu jalankan / restore that file from site/ or a backup, then run `terbuka verify`.")
+
+
+def highest_version(workspace: Workspace, dataset: str) -> str | None:
+    """The highest number ever issued for a dataset: in the store, the record of issued versions, site/
+    and the record of promotions. A number is never issued twice, whatever was deleted since."""
+    seen = {r["version"] for r in list_releases(workspace, dataset)}
+    seen |= set(read_issued(workspace).of(dataset))
+    site = dataset_dir(workspace, dataset, workspace.site)
+    if site.is_dir():
+        seen |= {p.name for p in site.iterdir() if p.is_dir() and is_version(p.name)}
+    if workspace.promoted.is_file():
+        try:
+            seen |= set(json.loads(workspace.promoted.read_text()).get(dataset, []))
+        except ValueError:
+            pass  # verify reports an unreadable record; the other sources still count
+    return max(seen, key=parse_version) if seen else None
 
 
 def refresh_index(workspace: Workspace, dataset: str) -> None:
@@ -108,17 +154,18 @@ def refresh_index(workspace: Workspace, dataset: str) -> None:
     releases = list_releases(workspace, dataset)
     live = [r for r in releases if not r.get("withdrawn")]
     index = {"dataset": dataset, "latest": live[-1]["version"] if live else None, "releases": releases}
-    write_if_changed(root / INDEX, writers.dumps(index))  # an unchanged rebuild must write nothing
-    link = root / LATEST
+    link = root / LATEST  # the link first: a kill in between leaves releases.json behind, never ahead of it
     if live:
         if not (link.is_symlink() and os.readlink(link) == live[-1]["version"]):
             point_symlink(link, live[-1]["version"])
     elif link.is_symlink():
         link.unlink()
+    write_if_changed(root / INDEX, writers.dumps(index))  # an unchanged rebuild must write nothing
 
 
 def recover(workspace: Workspace, dataset: str) -> None:
-    """Clear what a killed publish left behind: half-built staging folders never became a version."""
+    """Clear what a killed publish left behind (run under the dataset's lock): half-built staging folders
+    never became a version; a version moved into place before its number was recorded is recorded now."""
     root = dataset_dir(workspace, dataset)
     if root.is_dir():
         for child in root.iterdir():
@@ -126,6 +173,11 @@ def recover(workspace: Workspace, dataset: str) -> None:
                 shutil.rmtree(child, ignore_errors=True)
             elif child.name.startswith(".") and child.name.endswith(".tmp"):
                 child.unlink(missing_ok=True)
+        issued = read_issued(workspace).of(dataset)
+        for entry in list_releases(workspace, dataset):
+            if entry["version"] not in issued and (root / entry["version"] / MANIFEST).is_file():
+                record_issued(workspace, dataset, entry["version"], sha256_file(root / entry["version"] / MANIFEST),
+                              entry["content_sha256"], recovered=True)
         refresh_index(workspace, dataset)
 
 
@@ -222,30 +274,28 @@ def _write_data(stage: Path, table: pa.Table, declaration: Declaration) -> tuple
     return resources, files
 
 
-def write_manifest(folder: Path) -> None:
-    lines = [f"{sha256_file(p)}  {p.name}\n" for p in sorted(folder.iterdir())
-             if p.is_file() and p.name != MANIFEST and p.name not in RENDERED]
-    (folder / MANIFEST).write_text("".join(lines))
-
-
 def sort_table(table: pa.Table, declaration: Declaration) -> pa.Table:
     key = [k for k in declaration.primary_key if k in table.column_names]
     return table.sort_by([(k, "ascending") for k in key]) if key else table
 
 
 def write_release(workspace: Workspace, declaration: Declaration, incoming: pa.Table, report: dict,
-                  source: dict, base_url: str, run_id: str | None = None,
-                  now: dt.datetime | None = None) -> ReleaseResult:
-    """Publish `incoming` (one file's clean rows) as the next version, or report it unchanged."""
+                  source: dict, base_url: str | None = None, run_id: str | None = None,
+                  now: dt.datetime | None = None, confirmed: bool = False) -> ReleaseResult:
+    """Publish `incoming` (one file's clean rows) as the next version, or report it unchanged. Raises
+    StoreDamaged when the version it would build on no longer matches its manifest, and ReleaseHeld when
+    the change guard trips (unless `confirmed`)."""
+    base_url = base_url or workspace.config.base_url
     root = dataset_dir(workspace, declaration.id)
     root.mkdir(parents=True, exist_ok=True)
-    with publish_lock(workspace.state / "locks" / f"{declaration.id}.lock"):
+    with workspace.lock(declaration.id):
         adopt_site_release(workspace, declaration.id)
         recover(workspace, declaration.id)
         every = list_releases(workspace, declaration.id)
         previous = latest_release(workspace, declaration.id)
-        highest = every[-1]["version"] if every else None
-        old = release_table(workspace, declaration.id) if previous else None
+        if previous:  # the base of the merge and the diff: never build on damage
+            ensure_intact(workspace, declaration.id, previous["version"])
+        old = pq.read_table(root / previous["version"] / "data.parquet") if previous else None
         replaces = declaration.source.get("replaces", [])
         incoming = writers.conform(incoming, declaration)
         carried, dropped = carry_over(old, declaration)
@@ -261,10 +311,14 @@ def write_release(workspace: Workspace, declaration: Declaration, incoming: pa.T
                 change = "major" if every[-1]["schema_fingerprint"] != declaration.schema_fingerprint else "minor"
             if change is None:
                 return ReleaseResult(declaration.id, previous["version"], True, "unchanged",
-                                     root / previous["version"])
-            version = next_version(highest, change)
+                                     root / previous["version"], previous)
+            if carried is not None and change in ("minor", "major") and not confirmed:
+                removal = find_removals(declaration, carried, table, incoming, dependents(workspace, declaration))
+                if removal.trips:
+                    raise ReleaseHeld(removal)
+            version = next_version(highest_version(workspace, declaration.id), change)
             if (root / version).exists():  # never rename onto a version that exists (it would be lost)
-                raise FileExistsError(f"{declaration.id} {version} already exists; the release store is inconsistent")
+                raise StoreDamaged(f"{declaration.id} {version} already exists; the release store is inconsistent")
             when = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).replace(microsecond=0)
             created = when.isoformat().replace("+00:00", "Z")
             resources, files = _write_data(stage, table, declaration)
@@ -285,7 +339,10 @@ def write_release(workspace: Workspace, declaration: Declaration, incoming: pa.T
             slices = _slices(previous, table, incoming, replaces, source, root)
             provenance = {"dataset": declaration.id, "version": version, "released": created,
                           "source": source, "slices": slices, "code_version": code_version(),
-                          "dagster_run_id": run_id, "previous": previous and previous["version"]}
+                          "dagster_run_id": run_id, "previous": previous and previous["version"],
+                          # the chain: the version this one was built on, by the hash of its manifest
+                          "previous_manifest_sha256": previous and sha256_file(root / previous["version"] / MANIFEST),
+                          "confirmed": confirmed or None}
             (stage / "provenance.json").write_text(writers.dumps(provenance))
             (stage / "datapackage.json").write_text(writers.dumps(descriptor))
             entry = {"dataset": declaration.id, "version": version, "released": created, "change": change,
@@ -296,7 +353,7 @@ def write_release(workspace: Workspace, declaration: Declaration, incoming: pa.T
                      "validation": {k: report.get(k) for k in ("errors", "warnings")},
                      "diff": {k: changes[k] for k in ("added", "removed", "changed")}}
             (stage / RELEASE).write_text(writers.dumps(entry))
-            write_manifest(stage)
+            anchor = write_manifest(stage)
             for path in stage.iterdir():
                 with open(path, "rb") as fh:
                     os.fsync(fh.fileno())
@@ -306,8 +363,22 @@ def write_release(workspace: Workspace, declaration: Declaration, incoming: pa.T
         finally:
             if stage.exists():
                 shutil.rmtree(stage, ignore_errors=True)
+        record_issued(workspace, declaration.id, version, anchor, content)
         refresh_index(workspace, declaration.id)
-        return ReleaseResult(declaration.id, version, False, change, root / version)
+        return ReleaseResult(declaration.id, version, False, change, root / version, entry)
+
+
+def dependents(workspace: Workspace, declaration: Declaration) -> list[tuple[Declaration, pa.Table]]:
+    """Other datasets whose foreign keys point into this one, with the key columns of their latest release."""
+    out = []
+    for other in workspace.declarations.values():
+        fields = [f for fk in other.foreign_keys if fk["reference"].get("resource") == declaration.id
+                  for f in fk["fields"]]
+        if other.id != declaration.id and fields:
+            table = release_table(workspace, other.id, columns=sorted(set(fields)))
+            if table is not None:
+                out.append((other, table))
+    return out
 
 
 def _slices(previous, table, incoming, replaces, source, root) -> list[dict]:
@@ -339,7 +410,7 @@ def withdraw(workspace: Workspace, dataset: str, version: str, reason: str,
                                 "name the version itself, e.g. 1.2.0, not an alias such as latest")
     if not reason.strip():
         raise ValueError("give the reason readers will see on the version's page (--reason)")
-    with publish_lock(workspace.state / "locks" / f"{dataset}.lock"):
+    with workspace.lock(dataset):
         gone = withdrawals(workspace, dataset)
         if version in gone:  # the first reason and date stay: a tombstone is not rewritten
             raise ValueError(f"{dataset} {version} was already withdrawn on {gone[version]['date']}: "
@@ -383,7 +454,7 @@ def recover_all(workspace: Workspace) -> None:
     names = {p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")}
     names |= {p.name for p in legacy.iterdir() if p.is_dir() and not p.is_symlink()} if legacy.is_dir() else set()
     for name in sorted(names):
-        with publish_lock(workspace.state / "locks" / f"{name}.lock"):
+        with workspace.lock(name):
             adopt_site_release(workspace, name)
             if dataset_dir(workspace, name).is_dir():
                 recover(workspace, name)

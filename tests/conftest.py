@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -27,3 +28,18 @@ def workspace(tmp_path):
     shutil.copytree(ROOT / "schemas", tmp_path / "schemas")
     shutil.copy(ROOT / "terbuka.json", tmp_path / "terbuka.json")
     return Workspace(tmp_path).ensure()
+
+
+def redeclare(workspace, dataset: str, edit) -> None:
+    """Edit a dataset's datapackage.json as an officer would: `edit(doc)` changes it in place. Runs read
+    declarations once, so what comes after sees it through a new Workspace (`Workspace(ws.root)`)."""
+    path = workspace.schemas / dataset / "datapackage.json"
+    doc = json.loads(path.read_text())
+    edit(doc)
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=2))
+
+
+def field(name: str, type_: str = "string", **more) -> dict:
+    """A declared field with the metadata every published field carries."""
+    return {"name": name, "type": type_, "title": name.title(), "description": f"{name}.",
+            "terbuka:description_en": f"{name}.", **more}

@@ -7,9 +7,10 @@ import json
 
 import pyarrow as pa
 
-from publish.declarations import get_declaration
 from publish.diff import KEEP_ROWS, TOTALS_COLUMNS
 from publish.releases import write_release
+from publish.workspace import Workspace
+from tests.conftest import field, redeclare
 
 REPORT = {"errors": 0, "warnings": 0, "groups": [], "rules": []}
 DINKES, DISDIK = "1.02.0.00.0.00.01.0000", "1.01.0.00.0.00.01.0000"
@@ -30,9 +31,10 @@ def apbd_rows(stage="murni", dinkes=1_000_000, lines=0, scale=1):
     return pa.Table.from_pylist(rows)
 
 
-def publish(ws, table, name="a.xlsx", dataset="apbd"):
-    d = get_declaration(ws, dataset)
-    return write_release(ws, d, table, REPORT, {"name": name, "sha256": "0" * 64}, "https://example.test/")
+def publish(ws, table, name="a.xlsx", dataset="apbd", confirmed=False):
+    ws = Workspace(ws.root)  # as a run does: the declarations as they are now, read once
+    return write_release(ws, ws.declaration(dataset), table, REPORT, {"name": name, "sha256": "0" * 64},
+                         "https://example.test/", confirmed=confirmed)
 
 
 def read_csv(path):
@@ -40,21 +42,18 @@ def read_csv(path):
     return list(csv.DictReader(io.StringIO(text, newline="")))
 
 
-def add_field(ws, field):
-    path = ws.schemas / "apbd" / "datapackage.json"
-    doc = json.loads(path.read_text())
-    doc["resources"][0]["schema"]["fields"].append(field)
-    path.write_text(json.dumps(doc))
+def add_field(ws, spec):
+    redeclare(ws, "apbd", lambda doc: doc["resources"][0]["schema"]["fields"].append(spec))
 
 
-CATATAN = {"name": "catatan", "type": "string", "title": "Catatan", "description": "Catatan."}
+CATATAN = field("catatan", title="Catatan", description="Catatan.")
 
 
 def test_changes_csv_lists_every_row_past_the_json_limit(workspace):
     publish(workspace, apbd_rows(lines=700))
     # 600 of the 700 lines change, 100 disappear from the slice, and 1,661 new lines come in
     table = apbd_rows(lines=600, scale=2).to_pylist() + apbd_rows(lines=2361).to_pylist()[702:]
-    result = publish(workspace, pa.Table.from_pylist(table))
+    result = publish(workspace, pa.Table.from_pylist(table), confirmed=True)  # 100 removed: past the guard
     changes = json.loads((result.path / "changes.json").read_text())
     assert (changes["added"], changes["removed"], changes["changed"]) == (1661, 100, 600)  # exact counts
     assert changes["rows_truncated"] is True and changes["rows_limit"] == KEEP_ROWS == 500
@@ -128,11 +127,12 @@ def test_schema_section_names_an_added_field(workspace):
 
 def test_schema_section_names_a_changed_type(workspace):
     publish(workspace, apbd_rows())
-    path = workspace.schemas / "apbd" / "datapackage.json"
-    doc = json.loads(path.read_text())
-    doc["resources"][0]["schema"]["fields"][-1]["type"] = "integer"  # dasar_hukum becomes a number
-    doc["resources"][0]["schema"]["foreignKeys"] = doc["resources"][0]["schema"]["foreignKeys"][:1]
-    path.write_text(json.dumps(doc))
+
+    def retype(doc):
+        doc["resources"][0]["schema"]["fields"][-1]["type"] = "integer"  # dasar_hukum becomes a number
+        doc["resources"][0]["schema"]["foreignKeys"] = doc["resources"][0]["schema"]["foreignKeys"][:1]
+    redeclare(workspace, "apbd", retype)
+    doc = json.loads((workspace.schemas / "apbd" / "datapackage.json").read_text())
     table = apbd_rows().drop_columns(["dasar_hukum"]).append_column("dasar_hukum", pa.array([1, 2]))
     schema = json.loads((publish(workspace, table).path / "changes.json").read_text())["schema"]
     assert schema["changed"] == [{"name": "dasar_hukum", "title": doc["resources"][0]["schema"]["fields"][-1]["title"],
@@ -148,7 +148,7 @@ def test_release_page_shows_the_truncation_and_the_schema_change(workspace, tmp_
     result = publish(workspace, table.append_column("catatan", pa.nulls(table.num_rows, pa.string())))
     assert result.version == "2.0.0"
     out = tmp_path / "out"
-    build_site(workspace, out)
+    build_site(Workspace(workspace.root), out)
     page = (out / "datasets/apbd/2.0.0/index.html").read_text(encoding="utf-8")
     assert "Ditampilkan 30 pertama dari 1.661 baris yang ditambah, dihapus, atau diubah" in page
     assert "memuat paling banyak 500 baris" in page
@@ -167,11 +167,12 @@ def test_a_patch_release_names_the_metadata_that_changed(workspace):
     from publish.portal import build_site
 
     publish(workspace, apbd_rows())
-    path = workspace.schemas / "apbd" / "datapackage.json"
-    doc = _json.loads(path.read_text())
-    doc["description"] += " Diperbarui."
-    doc["resources"][0]["schema"]["fields"][0]["description"] = "Tahun anggaran (diperbarui)."
-    path.write_text(_json.dumps(doc))
+
+    def describe(doc):
+        doc["description"] += " Diperbarui."
+        doc["resources"][0]["schema"]["fields"][0]["description"] = "Tahun anggaran (diperbarui)."
+    redeclare(workspace, "apbd", describe)
+    doc = _json.loads((workspace.schemas / "apbd" / "datapackage.json").read_text())
     patch = publish(workspace, apbd_rows())
     assert patch.change == "patch"
     changes = _json.loads((patch.path / "changes.json").read_text())
@@ -181,5 +182,5 @@ def test_a_patch_release_names_the_metadata_that_changed(workspace):
     assert where[f"{first}.description"]["after"] == "Tahun anggaran (diperbarui)."
     assert "version" not in where and "created" not in where
     out = workspace.root / "out"
-    build_site(workspace, out)
+    build_site(Workspace(workspace.root), out)
     assert "Perubahan metadata" in (out / "datasets/apbd" / patch.version / "index.html").read_text()
