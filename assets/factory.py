@@ -1,13 +1,22 @@
-"""Dagster assets built from declarations: <dataset>/raw -> <dataset>/clean -> <dataset>/release, and portal."""
+"""Dagster assets built from declarations: per dataset one step that takes a file through the one path
+(assets.flow) and materialises <dataset>/raw, <dataset>/clean and <dataset>/release; then the portal."""
+
 
 import json
 
 import dagster as dg
 
-from assets import stages
+from assets.calendar import FIRST_YEAR, TIMEZONE
+from assets.flow import SYSTEM_ERRORS, Intake, Outcome, describe_failure, process_file, reprocess
+from assets.inbox import Dropped, file_state, pending_files
 from assets.validation import Checked
 from publish.declarations import Declaration
-from publish.workspace import Workspace, resolve_workspace
+from publish.held import find_held
+from publish.links import broken_links
+from publish.promote import NothingToPromote, build_preview, promote
+from publish.report import Report
+from publish.verify import verify_all
+from publish.workspace import Workspace
 
 CHECKS = {
     "structure": ("Frictionless structure: types, required, unique, enum, pattern, ranges, keys and foreign keys.",
@@ -18,24 +27,77 @@ CHECKS = {
     "personal_data": ("No NIK, NPWP, phone numbers or e-mail addresses in text columns; no formula-leading cells.",
                       {"personal-data", "formula-injection"}),
 }
-
-# Transient I/O (a network share, a file still being synced) gets two more tries.
-IO_RETRY = dg.RetryPolicy(max_retries=2, delay=2, backoff=dg.Backoff.EXPONENTIAL)
+DATASET_TAG = "terbuka/dataset"  # runs of one dataset are serialised on this tag (see dagster.yaml)
 
 
-class TerbukaResource(dg.ConfigurableResource):
-    """The workspace every asset reads and writes (chosen once, in pipelines/definitions.py)."""
-
-    workspace_dir: str = ""
-
-    def workspace(self) -> Workspace:
-        return resolve_workspace(self.workspace_dir or None).ensure()
+def job_name(dataset: str) -> str:
+    return f"{dataset}_job"
 
 
-class RawConfig(dg.Config):
-    """Which dropped file to take: a path relative to inbox/ (empty = the oldest waiting for this dataset)."""
+def op_name(dataset: str) -> str:
+    """The step that processes a file for `dataset` (its run config goes under this name)."""
+    return f"{dataset.replace('-', '_')}__file"
+
+
+class FileConfig(dg.Config):
+    """Which file a run takes. `file`: relative to the workspace (inbox/<dataset>/<name>, or a file handed
+    over on the command line); empty = the oldest waiting for this dataset (and year), else, in a year's
+    partition, the files behind that year of the latest release (a backfill). `sha256`: the bytes the run
+    was started for. `confirm`: the SHA-256 (or its first 16 characters) of a held file an officer confirms."""
 
     file: str = ""
+    sha256: str = ""
+    confirm: str = ""
+
+
+def fiscal_year_partitions() -> dg.TimeWindowPartitionsDefinition:
+    """One partition per fiscal year up to next year: the keys assets.calendar.fiscal_years() gives."""
+    return dg.TimeWindowPartitionsDefinition(cron_schedule="0 0 1 1 *", start=str(FIRST_YEAR), fmt="%Y",
+                                             timezone=str(TIMEZONE), end_offset=2)
+
+
+def _claims(name: str, problem_type: str) -> bool:
+    """Which check reports a problem type; structure takes every type no other check names, so a new kind
+    of error can never slip past all three checks."""
+    if name == "structure":
+        return not any(problem_type in types for other, (_, types) in CHECKS.items() if other != name)
+    return problem_type in CHECKS[name][1]
+
+
+def _check_result(name: str, report: Report, asset_key: dg.AssetKey, reports: list[str]) -> dg.AssetCheckResult:
+    groups = [g for g in report.groups() if _claims(name, g["type"])]
+    errors = sum(g["count"] for g in groups if g["severity"] == "error")
+    warnings = sum(g["count"] for g in groups if g["severity"] == "warning")
+    rows = [dg.TableRecord({"severity": g["severity"], "type": g["type"], "field": g["field"] or "",
+                            "count": g["count"], "first_row": (g["examples"][0]["row"] if g["examples"] else None) or 0,
+                            "note": g["note"][:200]}) for g in groups[:20]]
+    table = dg.MetadataValue.table(rows, schema=dg.TableSchema(columns=[
+        dg.TableColumn("severity"), dg.TableColumn("type"), dg.TableColumn("field"),
+        dg.TableColumn("count", "int"), dg.TableColumn("first_row", "int"), dg.TableColumn("note")]))
+    metadata = {"errors": errors, "warnings": warnings, "first_problems": table}
+    summary = None
+    if errors:
+        first = groups[0]
+        summary = f"{errors} kesalahan / errors — {first.get('note_id') or first['note']} / {first['note']}"
+        if reports:
+            metadata["quarantine_report"] = dg.MetadataValue.path(reports[0])
+    return dg.AssetCheckResult(
+        asset_key=asset_key, check_name=name, passed=errors == 0, description=summary,
+        severity=dg.AssetCheckSeverity.ERROR if errors else dg.AssetCheckSeverity.WARN, metadata=metadata)
+
+
+def _merged(checks: list[Checked]) -> Report:
+    """One report for the files a run checked (a backfill may re-check several)."""
+    if len(checks) == 1:
+        return checks[0].report
+    report = Report(dataset=checks[0].report.dataset, source=", ".join(c.report.source for c in checks))
+    for c in checks:
+        report.problems += c.report.problems
+        for key, n in c.report.counts.items():
+            report.counts[key] = report.counts.get(key, 0) + n
+        report.rows += c.report.rows
+        report.unusable = report.unusable or c.report.unusable
+    return report
 
 
 def _preview(table, rows: int = 10) -> dg.MarkdownMetadataValue:
@@ -55,248 +117,170 @@ def _column_schema(declaration: Declaration) -> dg.TableSchema:
         for f in declaration.fields])
 
 
-def _claims(name: str, problem_type: str) -> bool:
-    """Which check reports a problem type; structure takes every type no other check names, so a new kind
-    of error can never slip past all three checks."""
-    if name == "structure":
-        return not any(problem_type in types for other, (_, types) in CHECKS.items() if other != name)
-    return problem_type in CHECKS[name][1]
-
-
-def _check_result(name: str, checked: Checked, asset_key: dg.AssetKey,
-                  reports: list[str] | None = None) -> dg.AssetCheckResult:
-    groups = [g for g in checked.report.groups() if _claims(name, g["type"])]
-    errors = sum(g["count"] for g in groups if g["severity"] == "error")
-    warnings = sum(g["count"] for g in groups if g["severity"] == "warning")
-    rows = [dg.TableRecord({"severity": g["severity"], "type": g["type"], "field": g["field"] or "",
-                            "count": g["count"], "first_row": (g["examples"][0]["row"] if g["examples"] else None) or 0,
-                            "note": g["note"][:200]}) for g in groups[:20]]
-    table = dg.MetadataValue.table(rows, schema=dg.TableSchema(columns=[
-        dg.TableColumn("severity"), dg.TableColumn("type"), dg.TableColumn("field"),
-        dg.TableColumn("count", "int"), dg.TableColumn("first_row", "int"), dg.TableColumn("note")]))
-    metadata = {"errors": errors, "warnings": warnings, "first_problems": table}
-    summary = None
-    if errors:
-        first = groups[0]
-        note = " / ".join(n for n in (first.get("note_id"), first["note"]) if n)
-        summary = (f"{errors} kesalahan / errors — pertama / first: {note[:300]}. Tidak ada yang diterbitkan / "
-                   "nothing was published. "
-                   "Perbaiki berkas lalu letakkan lagi di inbox/ / fix the file and drop it again.")
-        if reports:
-            metadata["quarantine_report"] = dg.MetadataValue.path(reports[0])
-            summary += f" Laporan / report: {reports[0]}"
-    return dg.AssetCheckResult(
-        asset_key=asset_key, check_name=name, passed=errors == 0, description=summary,
-        severity=dg.AssetCheckSeverity.ERROR if errors else dg.AssetCheckSeverity.WARN, metadata=metadata)
-
-
-FIRST_YEAR = "2015"
-
-
-def fiscal_years() -> dg.TimeWindowPartitionsDefinition:
-    """One partition per fiscal year, up to next year (the draft budget arrives before January)."""
-    return dg.TimeWindowPartitionsDefinition(cron_schedule="0 0 1 1 *", start=FIRST_YEAR, fmt="%Y",
-                                             timezone="Asia/Jakarta", end_offset=2)
-
-
-def partition_for(declaration: Declaration, data: bytes, name: str) -> str | None:
-    """The fiscal-year partition key a dropped file belongs to (None for datasets not split by year)."""
-    if not declaration.partition:
-        return None
-    return stages.choose_partition(stages.file_years(declaration, data, name), fiscal_years().get_partition_keys())
-
-
-def _merged(checks: list[Checked]) -> Checked:
-    """One report for the files a run checked (a backfill may re-check several)."""
-    if len(checks) == 1:
-        return checks[0]
-    from publish.report import Report
-
-    report = Report(dataset=checks[0].report.dataset, source=", ".join(c.report.source for c in checks))
-    for c in checks:
-        report.problems += c.report.problems
-        for key, n in c.report.counts.items():
-            report.counts[key] = report.counts.get(key, 0) + n
-        report.rows += c.report.rows
-        report.unusable = report.unusable or c.report.unusable
-    return Checked(None, report, [r for c in checks for r in c.rules])
-
-
-def build_dataset_assets(declaration: Declaration, all_ids: list[str]) -> list:
-    """The three assets and their blocking checks for one declared dataset."""
+def build_dataset_assets(declaration: Declaration, all_ids: list[str]) -> dg.AssetsDefinition:
+    """One step per run for one declared dataset: raw (the file and its blocking checks), clean (the typed
+    table that passed them) and release (the immutable version), all through assets.flow.process_file."""
     did = declaration.id
     raw_key, clean_key, release_key = dg.AssetKey([did, "raw"]), dg.AssetKey([did, "clean"]), dg.AssetKey([did, "release"])
     title = declaration.title["id"]
-    partitions = fiscal_years() if declaration.partition else None
+    partitions = fiscal_year_partitions() if declaration.partition else None
     by_year = " One partition per fiscal year." if partitions else ""
+    refs = [dg.AssetKey([d, "release"]) for d in declaration.depends_on if d in all_ids]
+    specs = [
+        dg.AssetSpec(raw_key, group_name=did, kinds={"file"}, skippable=True,
+                     description=f"{title}: the file an officer dropped into inbox/, kept byte for byte with its "
+                                 "SHA-256 in state/raw/, and its blocking checks (Frictionless structure, Great "
+                                 "Expectations rules, personal data). A failing check quarantines the file; nothing "
+                                 "downstream changes." + by_year),
+        dg.AssetSpec(clean_key, group_name=did, kinds={"pandas"}, skippable=True, deps=[raw_key, *refs],
+                     description=f"{title}: the file's rows parsed into typed columns, materialised only when every "
+                                 "blocking check passed."),
+        dg.AssetSpec(release_key, group_name=did, kinds={"parquet", "csv"}, skippable=True, deps=[clean_key],
+                     description=f"{title}: an immutable versioned release (CSV, Parquet, datapackage.json, diff, "
+                                 f"checksums, provenance) in the release store, state/releases/datasets/{did}/<version>/; "
+                                 f"public at site/datasets/{did}/<version>/ once the portal is promoted." + by_year),
+    ]
 
-    @dg.asset(key=raw_key, group_name=did, output_required=False, kinds={"file"}, retry_policy=IO_RETRY,
-              partitions_def=partitions,
-              description=f"{title}: the file an officer dropped into inbox/, kept byte for byte with its SHA-256."
-                          + by_year + (" Without a new file, a year's run re-processes the files behind that "
-                                       "year of the latest release (a backfill)." if partitions else ""))
-    def raw(context: dg.AssetExecutionContext, config: RawConfig, terbuka: TerbukaResource):
-        ws = terbuka.workspace()
+    @dg.multi_asset(name=op_name(did), specs=specs, partitions_def=partitions, can_subset=False,
+                    check_specs=[dg.AssetCheckSpec(name, asset=raw_key, blocking=True, description=CHECKS[name][0])
+                                 for name in CHECKS],
+                    description=f"Take one file for {did} through read, checks, quarantine or release, and record."
+                                + (" Without a file, a year's run re-processes the files behind that year of the "
+                                   "latest release (a backfill)." if partitions else ""))
+    def process(context: dg.AssetExecutionContext, config: FileConfig, terbuka: dg.ResourceParam[Workspace]):
         year = context.partition_key if partitions else None
-        dropped = _pick(ws, declaration, config.file, year)
-        if dropped is not None:
-            data = dropped.path.read_bytes()
-            source = stages.snapshot(ws, did, data, dropped.path.name)
-            source["inbox_path"] = str(dropped.path.relative_to(ws.root))
-            sources = [source]
-        else:
-            sources = stages.year_sources(ws, declaration, year) if year else []
-        if not sources:
+        intakes = _intakes(terbuka, declaration, config, year)
+        if not intakes:
             context.log.info(f"Tidak ada berkas menunggu untuk {did} / no file waiting for {did}"
                              + (f" ({year})" if year else ""))
             return
-        yield dg.Output(sources, metadata={"files": ", ".join(s["name"] for s in sources),
-                                           "sha256": ", ".join(s["sha256"] for s in sources),
-                                           "bytes": sum(s["bytes"] for s in sources),
-                                           "reprocess": bool(sources[0].get("reprocess"))})
+        outcomes = []
+        for intake in intakes:
+            outcome = process_file(terbuka, intake, run_id=context.run_id)
+            context.log.info(outcome.message(terbuka))
+            outcomes.append(outcome)
+        again = all(terbuka.raw.resolve() in i.path.resolve().parents and not i.confirm for i in intakes)
+        yield from _events(terbuka, declaration, outcomes, (raw_key, clean_key, release_key), again)
 
-    deps = [dg.AssetKey([d, "release"]) for d in declaration.depends_on if d in all_ids]
+    return process
 
-    @dg.asset(key=clean_key, group_name=did, ins={"sources": dg.AssetIn(raw_key)}, deps=deps, kinds={"pandas"},
-              partitions_def=partitions,
-              description=f"{title}: the file parsed into typed columns and checked (Frictionless structure, "
-                          "Great Expectations rules, personal data). A failing blocking check stops the release.",
-              check_specs=[dg.AssetCheckSpec(name, asset=clean_key, blocking=True, description=CHECKS[name][0])
-                           for name in CHECKS])
-    def clean(context: dg.AssetExecutionContext, sources: list, terbuka: TerbukaResource):
-        ws = terbuka.workspace()
-        year = context.partition_key if partitions else None
-        results, metadata, reports = [], {}, []
-        for source in sources:
-            data = (ws.root / source["path"]).read_bytes()
-            checked = stages.check(ws, declaration, data, source["name"], partition=year)
-            report = checked.report
-            if not report.valid:
-                folder = stages.quarantine_file(ws, report, data, source["name"])
-                stages.record(ws, stages.Outcome(did, source, False, report.to_dict(), quarantine=folder))
-                _retire(ws, did, source, accepted=False)
-                reports.append(str(folder / "report.html"))
-                metadata["quarantine_report"] = dg.MetadataValue.path(reports[-1])
-                context.log.error(f"{did}: {source['name']} ditolak / rejected — {report.errors} kesalahan / errors. "
-                                  f"Perbaiki lalu letakkan lagi di inbox/{did}/ — laporan / report: {folder / 'report.html'}")
-            elif checked.table is not None:
-                metadata["preview"] = _preview(checked.table)
-            results.append({"source": source, "checked": checked})
-        merged = _merged([r["checked"] for r in results])
-        report = merged.report
-        metadata.update({"rows": report.rows, "errors": report.errors, "warnings": report.warnings,
-                         "files": ", ".join(s["name"] for s in sources),
-                         "sha256": ", ".join(s["sha256"] for s in sources), "dagster/row_count": report.rows,
-                         "dagster/column_schema": _column_schema(declaration)})
-        yield dg.Output(results, metadata=metadata)
+
+def _intakes(ws: Workspace, declaration: Declaration, config: FileConfig, year: str | None) -> list[Intake]:
+    did = declaration.id
+    if config.confirm and not config.file:
+        held = find_held(ws, did, config.confirm)
+        if held is None:
+            raise dg.Failure(description=f"Tidak ada berkas {did} yang ditahan dengan SHA-256 {config.confirm} / "
+                                         f"no held {did} file has SHA-256 {config.confirm}")
+        return [Intake(did, ws.root / held["raw"], sha256=held["sha256"], year=held.get("year") or year,
+                       confirm=held["sha256"])]
+    if config.file:
+        path = (ws.root / config.file).resolve()
+        allowed = [ws.inbox.resolve(), ws.incoming.resolve(), ws.raw.resolve()]
+        if not any(folder in path.parents for folder in allowed) or not path.is_file():
+            raise dg.Failure(description=f"{config.file} bukan berkas di inbox/ / is not a file in inbox/")
+        dropped = None
+        if ws.inbox.resolve() in path.parents:
+            dropped = Dropped(did, path, config.sha256, year, state=file_state(path.stat()))
+        return [Intake(did, path, sha256=config.sha256 or None, year=year, dropped=dropped,
+                       confirm=config.confirm or None)]
+    waiting = [d for d in pending_files(ws, settle=False).pending
+               if d.dataset == did and (year is None or d.year == year)]
+    if waiting:
+        d = waiting[0]
+        return [Intake(did, d.path, sha256=d.sha256, year=year, dropped=d)]
+    return reprocess(ws, declaration, year) if year else []
+
+
+def _events(ws: Workspace, declaration: Declaration, outcomes: list[Outcome], keys, reprocess: bool):
+    """Dagster events for what the files came to: raw and its checks, then clean and release when every file
+    got that far; any outcome that is not a release ends the step with its cause in words."""
+    raw_key, clean_key, release_key = keys
+    sources = [o.source for o in outcomes if o.source]
+    if sources:
+        yield dg.MaterializeResult(asset_key=raw_key, metadata={
+            "files": ", ".join(s["name"] for s in sources), "sha256": ", ".join(s["sha256"] for s in sources),
+            "bytes": sum(s["bytes"] for s in sources), "snapshot": sources[0]["path"],
+            "reprocess": reprocess})
+    checked = [o.checked for o in outcomes if o.checked is not None]
+    if checked and len(checked) == len(outcomes):
+        report = _merged(checked)
+        reports = [ws.rel(o.quarantine / "report.html") for o in outcomes if o.quarantine]
         for name in CHECKS:
-            yield _check_result(name, merged, clean_key, reports)
-
-    @dg.asset(key=release_key, group_name=did, ins={"cleaned": dg.AssetIn(clean_key)}, kinds={"parquet", "csv"},
-              partitions_def=partitions,
-              description=f"{title}: an immutable versioned release (CSV, Parquet, datapackage.json, diff, "
-                          "checksums, provenance) in the release store, state/releases/datasets/" + did + "/<version>/; "
-                          "public at site/datasets/" + did + "/<version>/ once the portal is promoted." + by_year)
-    def release(context: dg.AssetExecutionContext, cleaned: list, terbuka: TerbukaResource):
-        ws = terbuka.workspace()
-        rejected = [c for c in cleaned if not c["checked"].report.valid]
-        if rejected:
-            # Fail closed even when the blocking check did not stop us (e.g. this asset run on its own).
-            names = ", ".join(c["source"]["name"] for c in rejected)
-            raise dg.Failure(description=f"{did}: {names} failed its checks; nothing was released. "
-                                         f"See the quarantine report in state/quarantine/{did}/.")
-        from publish.config import load_config, promotes_automatically
-
-        result = None
-        for item in cleaned:
-            result = stages.release(ws, declaration, item["checked"], item["source"], run_id=context.run_id)
-            outcome = stages.Outcome(did, item["source"], True, item["checked"].report.to_dict(), release=result)
-            stages.record(ws, outcome)
-            _retire(ws, did, item["source"], accepted=True)
-            context.log.info(outcome.message)
-        url = f"{load_config(ws)['baseUrl']}datasets/{did}/{result.version}/"
-        entry = json.loads((result.path / "release.json").read_text())
-        return dg.MaterializeResult(metadata={
-            "version": result.version, "unchanged": result.unchanged, "change": result.change,
-            "url": dg.MetadataValue.url(url),
-            "live": "with this run's portal step" if promotes_automatically(ws)
+            yield _check_result(name, report, raw_key, reports)
+    good = [o for o in outcomes if o.status in ("published", "unchanged", "held")]
+    if good and len(good) == len(outcomes):
+        tables = [o.checked.table for o in good if o.checked.table is not None]
+        metadata = {"dagster/row_count": sum(o.checked.report.rows for o in good),
+                    "errors": 0, "warnings": sum(o.checked.report.warnings for o in good),
+                    "dagster/column_schema": _column_schema(declaration)}
+        if tables:
+            metadata["preview"] = _preview(tables[0])
+        yield dg.MaterializeResult(asset_key=clean_key, metadata=metadata)
+    released = [o for o in outcomes if o.accepted]
+    if released and len(released) == len(outcomes):
+        last = released[-1].release
+        yield dg.MaterializeResult(asset_key=release_key, metadata={
+            "version": last.version, "unchanged": all(o.release.unchanged for o in released), "change": last.change,
+            "url": dg.MetadataValue.url(f"{ws.config.base_url}datasets/{declaration.id}/{last.version}/"),
+            "live": "with this run's portal step" if ws.config.promotes_automatically
                     else "after promotion (terbuka promote / promote_job)",
-            "release_rows": entry["rows"], "dagster/row_count": entry["rows"],
-            "file_rows": sum(c["checked"].report.rows for c in cleaned),
-            "warnings": sum(c["checked"].report.warnings for c in cleaned),
-            "source_files": ", ".join(c["source"]["name"] for c in cleaned),
-            "source_sha256": ", ".join(c["source"]["sha256"] for c in cleaned),
-            "release_folder": dg.MetadataValue.path(str(result.path))})
-
-    return [raw, clean, release]
-
-
-def _pick(ws: Workspace, declaration: Declaration, file: str, year: str | None):
-    """The dropped file this run takes: the one named in config, else the first waiting for this dataset (and year)."""
-    if file:
-        path = (ws.inbox / file).resolve()
-        if not path.is_file() or ws.inbox.resolve() not in path.parents:
-            raise dg.Failure(description=f"{file} is not a file in inbox/")
-        return stages.Dropped(declaration.id, path, stages.sha256_file(path))
-    waiting = stages.pending_files(ws, settle=False).pending
-    return next((d for d in waiting if d.dataset == declaration.id and (year is None or d.year == year)), None)
-
-
-def _retire(ws: Workspace, dataset: str, source: dict, accepted: bool) -> None:
-    """Move the processed file out of inbox/ (the snapshot and quarantine keep the bytes)."""
-    rel = source.get("inbox_path")
-    if rel and (ws.root / rel).is_file():
-        path = ws.root / rel
-        stages.file_away(ws, stages.Dropped(dataset, path, source["sha256"]), accepted)
+            "release_rows": last.entry["rows"], "dagster/row_count": last.entry["rows"],
+            "file_rows": sum(o.checked.report.rows for o in released),
+            "source_files": ", ".join(o.name for o in released),
+            "source_sha256": ", ".join(o.source["sha256"] for o in released),
+            "release_folder": ws.rel(last.path),
+            "terbuka/outcome": dg.MetadataValue.json([o.summary(ws) for o in outcomes])})
+        return
+    raise dg.Failure(description="\n".join(o.message(ws) for o in outcomes if not o.accepted),
+                     metadata={"terbuka/outcome": dg.MetadataValue.json([o.summary(ws) for o in outcomes])},
+                     allow_retries=False)
 
 
 def build_portal_assets(all_ids: list[str]) -> list:
-    """`preview` renders the portal into state/preview/; `portal` promotes it to site/; `verify` checks site/."""
+    """`preview` renders the portal into state/preview/; `portal` promotes it to site/; `verify` checks both."""
 
-    @dg.asset(key=dg.AssetKey(["preview"]), group_name="portal", kinds={"html"}, retry_policy=IO_RETRY,
+    @dg.asset(key=dg.AssetKey(["preview"]), group_name="portal", kinds={"html"},
               deps=[dg.AssetKey([d, "release"]) for d in all_ids],
               description="The portal rendered into state/preview/ for a look before it goes live "
                           "(open state/preview/index.html). Nothing public changes here.")
-    def preview(context: dg.AssetExecutionContext, terbuka: TerbukaResource):
-        from publish.promote import build_preview
-
-        ws = terbuka.workspace()
-        written = build_preview(ws)
+    def preview(context: dg.AssetExecutionContext, terbuka: dg.ResourceParam[Workspace]):
+        try:
+            written = build_preview(terbuka)
+        except SYSTEM_ERRORS as exc:
+            said_id, said_en = describe_failure(terbuka, exc, done_id="pratinjau portal tidak diperbarui",
+                                                done_en="the portal preview was not updated", where=terbuka.preview)
+            raise dg.Failure(description=f"{said_id}\n{said_en}", allow_retries=False) from None
         return dg.MaterializeResult(metadata={"files_written": len(written),
-                                              "preview": dg.MetadataValue.path(str(ws.preview / "index.html"))})
+                                              "preview": dg.MetadataValue.path(terbuka.rel(terbuka.preview / "index.html"))})
 
-    @dg.asset(key=dg.AssetKey(["portal"]), group_name="portal", kinds={"html"}, retry_policy=IO_RETRY,
-              deps=[dg.AssetKey(["preview"])],
+    @dg.asset(key=dg.AssetKey(["portal"]), group_name="portal", kinds={"html"}, deps=[dg.AssetKey(["preview"])],
               description="Promote the previewed portal to site/ (a copy of state/preview/, the folder deployed "
                           "as-is to the public host). Its `verify` check then re-hashes and follows links.")
-    def portal(context: dg.AssetExecutionContext, terbuka: TerbukaResource):
-        from publish.promote import NothingToPromote, promote
-
-        ws = terbuka.workspace()
+    def portal(context: dg.AssetExecutionContext, terbuka: dg.ResourceParam[Workspace]):
         try:
-            written = promote(ws)  # a copy of what the officer previewed, not a fresh rendering
+            written = promote(terbuka)  # a copy of what the officer previewed, not a fresh rendering
         except NothingToPromote as exc:
             raise dg.Failure(description=f"Belum ada pratinjau / no preview yet: {exc}. "
-                                         "Materialize `preview` first.") from None
+                                         "Materialize `preview` first.", allow_retries=False) from None
+        except SYSTEM_ERRORS as exc:
+            said_id, said_en = describe_failure(terbuka, exc, done_id="portal publik (site/) tidak diperbarui",
+                                                done_en="the public portal (site/) was not updated", where=terbuka.site)
+            raise dg.Failure(description=f"{said_id}\n{said_en}", allow_retries=False) from None
         return dg.MaterializeResult(metadata={"files_written": len(written),
-                                              "index": dg.MetadataValue.path(str(ws.site / "index.html"))})
+                                              "index": dg.MetadataValue.path(terbuka.rel(terbuka.site / "index.html"))})
 
     @dg.asset_check(asset=dg.AssetKey(["portal"]), name="verify",
                     description="Every file in the release store and site/ matches its SHA256SUMS manifest and its "
-                                "release records, each dataset's `latest` resolves, and no internal link is broken. "
-                                "Runs after each promotion and every night, without promoting anything.")
-    def verify(context: dg.AssetCheckExecutionContext, terbuka: TerbukaResource) -> dg.AssetCheckResult:
-        from publish.links import broken_links
-        from publish.verify import verify_all
-
-        ws = terbuka.workspace()
-        checked = verify_all(ws)
-        links = broken_links(ws.site) if ws.site.is_dir() else []
-        problems = checked.missing + checked.changed + checked.extra + checked.broken
-        problems += [f"{page}: broken link {ref}" for page, ref in links]
+                                "records, each dataset's `latest` is the newest live version, no run left anything "
+                                "behind and no internal link is broken. Runs after each promotion and every night.")
+    def verify(context: dg.AssetCheckExecutionContext, terbuka: dg.ResourceParam[Workspace]) -> dg.AssetCheckResult:
+        checked = verify_all(terbuka)
+        links = broken_links(terbuka.site) if terbuka.site.is_dir() else []
+        problems = checked.problems + [f"{page}: broken link {ref}" for page, ref in links]
         return dg.AssetCheckResult(passed=not problems, metadata={
             "files_checked": checked.checked, "problems": len(problems), "broken_links": len(links),
             "first_problems": dg.MetadataValue.md("\n".join(f"- {p}" for p in problems[:20]) or "none"),
-            "stale_latest": len(checked.stale)})
+            "stale": len(checked.stale)}, description=json.dumps(problems[:3], ensure_ascii=False) if problems else None)
 
     return [preview, portal, verify]

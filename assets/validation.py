@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
+from assets.calendar import fiscal_years
 from assets.expectations import run_suite
 from assets.ingest import ROW, ingest_sheet
 from assets.privacy import check_privacy
@@ -40,9 +42,10 @@ def reference_tables(workspace: Workspace, declaration: Declaration) -> dict[str
 
 def check_bytes(data: bytes, filename: str, declaration: Declaration,
                 references: dict[str, pa.Table], business_rules: bool = True,
-                partition: str | None = None) -> Checked:
-    """Every check on one file's bytes; problems are data in the report, never exceptions."""
-    report = Report(dataset=declaration.id, source=Path(filename).name, sha256=sha256_bytes(data))
+                partition: str | None = None, sha256: str | None = None) -> Checked:
+    """Every check on one file's bytes; problems are data in the report, never exceptions. `sha256`: the
+    bytes' hash when the caller has it already (a file is hashed once)."""
+    report = Report(dataset=declaration.id, source=Path(filename).name, sha256=sha256 or sha256_bytes(data))
     try:
         sheet = read_sheet(data, filename, declaration.source)
         ingested = ingest_sheet(sheet, declaration)
@@ -94,11 +97,7 @@ def no_rows(header_row: int) -> Problem:
 def check_partition(table: pa.Table, column: str, partition: str) -> tuple[list[Problem], list[tuple[Problem, int]]]:
     """Rows outside the fiscal year being processed: a file for one year must not touch another.
     A year the portal has no partition for (before the first, after next year) is named as such."""
-    import pyarrow.compute as pc
-
-    from assets.factory import fiscal_years
-
-    keys = fiscal_years().get_partition_keys()
+    keys = fiscal_years()
     values = table.column(column)
     outside = pc.invert(pc.fill_null(pc.equal(values, pa.scalar(int(partition), values.type)), False))
     total = pc.sum(outside.cast(pa.int64())).as_py() or 0

@@ -10,11 +10,27 @@ from pathlib import Path
 
 import click
 
+from assets.validation import check_bytes, reference_tables
+from pipelines.sample import generate_sample
+from publish.config import ConfigError
+from publish.declarations import DeclarationError, UnknownDataset, read_declarations
+from publish.ledger import rebuild
+from publish.promote import build_preview, promote as promote_preview
+from publish.releases import latest_release, withdraw as withdraw_version
+from publish.verify import verify_all
 from publish.workspace import resolve_workspace
 
 
 class UserError(click.ClickException):
+    """A usage error (a name or an option that does not fit): exit 2."""
+
     exit_code = 2
+
+
+class SystemError_(click.ClickException):
+    """The system cannot do what was asked (a broken declaration or configuration): exit 3."""
+
+    exit_code = 3
 
 
 def workspace_option(fn):
@@ -22,13 +38,21 @@ def workspace_option(fn):
                   help="Workspace folder (default: $TERBUKA_WORKSPACE or the repository root).")
     @functools.wraps(fn)
     def wrapper(*args, workspace_dir=None, **kwargs):
-        from publish.declarations import DeclarationError
-
         try:
             return fn(*args, workspace=resolve_workspace(workspace_dir), **kwargs)
-        except DeclarationError as exc:
+        except UnknownDataset as exc:
             raise UserError(str(exc)) from None
+        except (DeclarationError, ConfigError) as exc:
+            raise SystemError_(str(exc)) from None
     return wrapper
+
+
+def _dagster():
+    """The modules that run the Dagster graph. Imported on use: Dagster takes over a second to import, and
+    `validate`, `verify` or `datasets` do not need it."""
+    from pipelines import headless, instance  # noqa: PLC0415 - lazy: a slow library behind it
+
+    return headless, instance
 
 
 @click.group()
@@ -51,10 +75,7 @@ def datasets(workspace):
     Example:
         terbuka datasets --workspace ./my-region
     """
-    from publish.declarations import load_all
-    from publish.releases import latest_release
-
-    for d in load_all(workspace):
+    for d in workspace.declarations.values():
         latest = latest_release(workspace, d.id)
         click.echo(f"{d.id:<12} {latest['version'] if latest else '-':<8} {d.title['id']}")
 
@@ -85,10 +106,7 @@ def validate(workspace, dataset, file, as_json):
     Example:
         terbuka validate apbd inbox/apbd/APBD_2024_MURNI.xlsx --json
     """
-    from assets.validation import check_bytes, reference_tables
-    from publish.declarations import get_declaration
-
-    declaration = get_declaration(workspace, dataset)
+    declaration = workspace.declaration(dataset)
     path = Path(file)
     try:
         data = path.read_bytes()
@@ -109,58 +127,81 @@ def validate(workspace, dataset, file, as_json):
 @click.argument("dataset")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--no-site", is_flag=True, help="Do not rebuild the portal afterwards.")
+@click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON (stable English keys).")
 @workspace_option
-def publish(workspace, dataset, file, no_site):
+def publish(workspace, dataset, file, no_site, as_json):
     """Ingest, validate and release FILE as the next version of DATASET, then rebuild the portal.
 
-    Prints the new version, or says the content is unchanged; exit 1 when the file is rejected.
+    One Dagster run, listed in the UI. Prints the new version, says the content is unchanged, or says why
+    nothing was published. A release that removes more than the declared share of the rows it replaces,
+    or codes other datasets use, is held until `terbuka confirm`.
+
+    \b
+    Exit codes: 0 published or unchanged, 1 rejected, 2 unusable file, 3 a problem of the system
+    (disk full, permissions, damaged store, internal error), 4 held for confirmation.
 
     \b
     Example:
         terbuka publish peraturan exports/jdih.json
     """
-    from pipelines.headless import publish_file, why_rejected
-
     path = Path(file)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UserError(f"cannot read {file}: {exc.strerror or exc}") from None
-    done = publish_file(workspace, dataset, data, path.name, with_portal=not no_site)
-    if not done.accepted:
-        click.echo(f"{dataset}: {path.name} rejected{why_rejected(workspace, done.entry, done.run)}")
-        report = _quarantine_report(workspace, done.entry)
-        sys.exit(2 if report.get("unusable") else 1)
-    release = done.release
-    if release.get("unchanged"):
-        click.echo(f"{dataset}: unchanged (content equals version {release['version']})")
-    else:
-        click.echo(f"{dataset}: published version {release['version']} ({release['change']}; "
-                   f"Dagster run {done.run.run_id[:8]})")
-    if not no_site:
-        from publish.config import promotes_automatically
+    workspace.declaration(dataset)
+    if not path.is_file():
+        raise UserError(f"tidak dapat membaca / cannot read {file}: bukan berkas / not a file")
+    result = _dagster()[0].publish_file(workspace, dataset, path, with_portal=not no_site)
+    _report_result(workspace, result, as_json, no_site)
 
-        if promotes_automatically(workspace):
-            click.echo(f"portal: live in {workspace.site}")
+
+def _report_result(workspace, result, as_json: bool, no_site: bool) -> None:
+    """Print a run's outcome (words, or JSON) and exit with its code."""
+    if as_json:
+        click.echo(json.dumps({"outcomes": result.outcomes, "failures": result.failures, "verify": result.verify,
+                               "exit_code": result.exit_code, "run_id": result.run.run_id},
+                              ensure_ascii=False, indent=2))
+        sys.exit(result.exit_code)
+    for line in result.lines():
+        click.echo(line)
+    if result.exit_code == 0 and not no_site and any(o["status"] == "published" for o in result.outcomes):
+        if workspace.config.promotes_automatically:
+            click.echo(f"portal: live in {workspace.rel(workspace.site)}/")
         else:
-            click.echo(f"portal: preview in {workspace.preview}; not live yet — run `terbuka promote` after a look")
+            click.echo(f"portal: preview in {workspace.rel(workspace.preview)}/; not live yet — "
+                       "run `terbuka promote` after a look")
+    click.echo(f"(Dagster run {result.run.run_id[:8]})")
+    sys.exit(result.exit_code)
 
 
-def _quarantine_report(workspace, entry) -> dict:
-    if entry and entry.get("quarantine"):
-        return json.loads((workspace.root / entry["quarantine"] / "report.json").read_text())
-    return {}
+@cli.command()
+@click.argument("dataset")
+@click.argument("sha256")
+@click.option("--no-site", is_flag=True, help="Do not rebuild the portal afterwards.")
+@click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON (stable English keys).")
+@workspace_option
+def confirm(workspace, dataset, sha256, no_site, as_json):
+    """Publish a file the change guard held, after checking it again: SHA256 is its hash (or its first 16
+    characters), as the held message and `state/held/<dataset>/` show.
+
+    \b
+    Exit codes: as for publish.
+
+    \b
+    Example:
+        terbuka confirm wilayah 3f2a9c0d41b7e655
+    """
+    workspace.declaration(dataset)
+    result = _dagster()[0].confirm_held(workspace, dataset, sha256, with_portal=not no_site)
+    if result is None:
+        raise UserError(f"tidak ada berkas {dataset} yang ditahan dengan SHA-256 {sha256} / no held {dataset} "
+                        f"file has SHA-256 {sha256} (see state/held/{dataset}/)")
+    _report_result(workspace, result, as_json, no_site)
 
 
 def _build_site(workspace):
     """Rebuild the preview; put it live only when the workspace promotes automatically."""
-    from publish.config import promotes_automatically
-    from publish.promote import build_preview, promote
-
     written = build_preview(workspace)
     click.echo(f"preview: {len(written)} files written in {workspace.preview}")
-    if promotes_automatically(workspace):
-        changed = promote(workspace)
+    if workspace.config.promotes_automatically:
+        changed = promote_preview(workspace)
         click.echo(f"portal: {len(changed)} files updated in {workspace.site}")
     else:
         click.echo("portal: not live yet; look at the preview, then run `terbuka promote`")
@@ -171,14 +212,17 @@ def _build_site(workspace):
 def run(workspace):
     """Run the Dagster graph headless for every file waiting in inbox/, then rebuild the portal.
 
+    Each file is its own run, in dependency order then drop order; one file's failure never stops the
+    others. Files still open for writing, or named as partial downloads, are skipped.
+
+    \b
+    Exit codes: the worst outcome of any file (as for publish).
+
     \b
     Example:
         terbuka run --workspace ./my-region
     """
-    from pipelines.headless import run_pending
-
-    failures = run_pending(workspace, echo=click.echo)
-    sys.exit(1 if failures else 0)
+    sys.exit(_dagster()[0].run_pending(workspace, echo=click.echo))
 
 
 @cli.command()
@@ -196,25 +240,15 @@ def backfill(workspace, dataset, first, last):
     Example:
         terbuka backfill apbd --from 2024 --to 2025
     """
-    from pipelines.headless import backfill as run_backfill
-    from publish.declarations import get_declaration
-
-    if not get_declaration(workspace, dataset).partition:
+    if not workspace.declaration(dataset).partition:
         raise UserError(f"{dataset} is not split by fiscal year; publish a new file instead")
     if last < first:
         raise UserError("--to must not be before --from")
-    from assets.factory import fiscal_years
-
-    keys = fiscal_years().get_partition_keys()
-    outside = [str(y) for y in range(first, last + 1) if str(y) not in keys]
+    headless = _dagster()[0]
+    years, outside = headless.valid_years(first, last)
     if outside:
-        raise UserError(f"fiscal years {keys[0]}–{keys[-1]} can be processed; not {', '.join(outside)}")
-    failed = run_backfill(workspace, dataset, [str(y) for y in range(first, last + 1)], echo=click.echo)
-    from pipelines.headless import run_portal
-
-    portal = run_portal(workspace)
-    click.echo(f"portal: {'rebuilt' if portal.success else 'FAILED'} (run {portal.run_id[:8]})")
-    sys.exit(1 if failed or not portal.success else 0)
+        raise UserError(f"fiscal years {', '.join(outside)} cannot be processed (the first is 2015, the last next year)")
+    sys.exit(headless.backfill(workspace, dataset, years, echo=click.echo))
 
 
 @cli.command()
@@ -226,16 +260,16 @@ def promote(workspace):
     Example:
         terbuka promote
     """
-    from pipelines.headless import run_promote
-
     if not (workspace.preview / "index.html").is_file():
         raise UserError(f"nothing to promote: {workspace.preview} has no portal yet; "
                         "run `terbuka build-site` (or materialize `preview` in the UI) first")
-    result = run_promote(workspace)
-    checks = [e.asset_check_evaluation_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
-    ok = result.success and bool(checks) and all(c.passed for c in checks)
+    headless = _dagster()[0]
+    result = headless.read_result(headless.Runner(workspace).run_promote())
+    ok = result.run.success and result.verify == []
     click.echo(f"portal promoted to {workspace.site}: {'verified' if ok else 'VERIFY FOUND PROBLEMS'}")
-    sys.exit(0 if ok else 1)
+    for line in result.lines():
+        click.echo(f"  {line}")
+    sys.exit(0 if ok else 3)
 
 
 @cli.command("build-site")
@@ -255,12 +289,16 @@ def build_site_cmd(workspace):
 def verify(workspace):
     """Re-hash every published file (release store and site/) against its records; exit 1 on any problem.
 
+    Checks each version against its manifest and the record of issued versions, releases.json field by
+    field, `latest`, the record of promoted versions, leftovers of killed runs and the ledger.
+
+    \b
+    Exit codes: 0 everything matches (things waiting to be promoted are listed as stale), 1 problems found.
+
     \b
     Example:
         terbuka verify
     """
-    from publish.verify import verify_all
-
     result = verify_all(workspace)
     for kind in ("missing", "changed", "extra", "broken", "stale"):
         for item in getattr(result, kind):
@@ -281,10 +319,8 @@ def withdraw(workspace, dataset, version, reason):
     Example:
         terbuka withdraw apbd 1.1.0 --reason "Realisasi Dinas Kesehatan salah ketik"
     """
-    from publish.releases import withdraw as do_withdraw
-
     try:
-        entry = do_withdraw(workspace, dataset, version, reason)
+        entry = withdraw_version(workspace, dataset, version, reason)
     except FileNotFoundError as exc:
         raise UserError(str(exc)) from None
     except ValueError as exc:
@@ -326,17 +362,14 @@ def demo(workspace):
     Example:
         terbuka demo
     """
-    from pipelines.headless import run_pending
-    from pipelines.sample import generate_sample
-
     workspace.ensure()
     written = generate_sample(workspace.inbox)
     click.echo(f"sample: {len(written)} files in {workspace.inbox}")
-    failures = run_pending(workspace, echo=click.echo)
+    code = _dagster()[0].run_pending(workspace, echo=click.echo)
     if (workspace.site / "index.html").is_file():
         click.echo(f"\nPortal ready: {workspace.site / 'index.html'}\nServe it with: make serve  "
                    f"(or: terbuka serve --workspace {workspace.root})")
-    sys.exit(1 if failures else 0)
+    sys.exit(code)
 
 
 @cli.command()
@@ -349,10 +382,42 @@ def dev(workspace, port):
     Example:
         terbuka dev --port 3000
     """
-    workspace.ensure()
-    env = dict(os.environ, DAGSTER_HOME=str(workspace.dagster_home), TERBUKA_WORKSPACE=str(workspace.root))
+    _dagster()[1].prepare(workspace)  # the workspace's dagster.yaml (telemetry off, queued runs) and DAGSTER_HOME
+    env = dict(os.environ, TERBUKA_WORKSPACE=str(workspace.root))
     args = ["dagster", "dev", "-h", "127.0.0.1", "-p", str(port), "-m", "pipelines.definitions"]
     os.execvpe(args[0], args, env)
+
+
+@cli.command("rebuild-ledger")
+@workspace_option
+def rebuild_ledger(workspace):
+    """Write state/ledger.jsonl again from the release store, quarantine and held files.
+
+    For a ledger `verify` reports as damaged: the ledger is a record for people; publishing never
+    depends on it, so nothing is lost.
+
+    \b
+    Example:
+        terbuka rebuild-ledger
+    """
+    click.echo(f"ledger: {rebuild(workspace)} entries written to {workspace.rel(workspace.ledger)}")
+
+
+@cli.command("check-declarations")
+@workspace_option
+def check_declarations(workspace):
+    """Check every declaration in schemas/ against Terbuka's JSON Schemas and frictionless, and that keys,
+    aliases and references name declared fields; says which file and field is wrong, in both languages.
+
+    \b
+    Exit codes: 0 all valid, 3 a declaration is wrong.
+
+    \b
+    Example:
+        terbuka check-declarations --workspace ./my-region
+    """
+    found = read_declarations(workspace.schemas)
+    click.echo(f"{len(found)} deklarasi sah / declarations valid: {', '.join(d.id for d in found)}")
 
 
 def main():

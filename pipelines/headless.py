@@ -1,179 +1,221 @@
-"""Execute the same Dagster graph without the UI: one run per waiting file, then the portal."""
+"""Execute the same Dagster graph without the UI: one run per file, then the portal; outcomes in words.
+
+Runs started here go through the same jobs, steps and per-dataset lock as the runs the daemon launches,
+and are tagged with this process, so a later start can mark them failed if it is killed."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
+import os
+import shutil
+import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
 
+from assets.calendar import fiscal_years
+from assets.factory import DATASET_TAG, job_name, op_name
+from assets.flow import EXIT_CODES
+from assets.inbox import file_away, partition_for, pending_files, unmatched_note
 from pipelines.definitions import build_definitions
-from pipelines.sensors import raw_op_name
+from pipelines.instance import instance_for, process_tags
+from publish.files import pid_alive, write_atomic
+from publish.held import find_held
 from publish.workspace import Workspace
-
 
 QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}  # the CLI prints its own summary in words
 
 
-def instance_for(workspace: Workspace) -> dg.DagsterInstance:
-    """The workspace's own Dagster instance (SQLite under state/dagster), shared with `terbuka dev`."""
-    workspace.ensure()
-    return dg.DagsterInstance.from_config(str(workspace.dagster_home))
+@dataclass
+class Runner:
+    """One workspace's Definitions and instance, built once per command and reused for all its runs."""
 
+    workspace: Workspace
+    defs: dg.Definitions = None
+    instance: dg.DagsterInstance = None
 
-def run_file(workspace: Workspace, dataset: str, rel_path: str, defs: dg.Definitions | None = None,
-             instance: dg.DagsterInstance | None = None, with_portal: bool = False):
-    """Materialize raw -> clean -> release for one file in inbox/ (in its fiscal-year partition)."""
-    from assets.factory import partition_for
-    from publish.declarations import get_declaration
+    def __post_init__(self):
+        self.instance = self.instance or instance_for(self.workspace)
+        self.defs = self.defs or build_definitions(self.workspace)
 
-    path = workspace.inbox / rel_path
-    year = partition_for(get_declaration(workspace, dataset), path.read_bytes(), path.name)
-    return run_dataset(workspace, dataset, rel_path, year, defs, instance, with_portal)
+    def run_dataset(self, dataset: str, file: str = "", year: str | None = None, sha256: str = "",
+                    confirm: str = "", with_portal: bool = False) -> dg.ExecuteInProcessResult:
+        """One run of a dataset's step (and the portal after it when asked) for one file, or for a year's
+        files (a backfill) when no file is named."""
+        selection = [f"{dataset}/raw", f"{dataset}/clean", f"{dataset}/release"]
+        if with_portal:
+            selection += ["preview"] + (["portal"] if self.workspace.config.promotes_automatically else [])
+        config = {"file": file, "sha256": sha256, "confirm": confirm}
+        return self.defs.resolve_job_def(job_name(dataset)).execute_in_process(
+            run_config={"ops": {op_name(dataset): {"config": config}}, **QUIET},
+            instance=self.instance, raise_on_error=False, partition_key=year,
+            asset_selection=[dg.AssetKey.from_user_string(s) for s in selection],
+            tags={DATASET_TAG: dataset, "terbuka/file": Path(file).name if file else "(backfill)", **process_tags()})
 
+    def run_portal(self, promote: bool | None = None) -> dg.ExecuteInProcessResult:
+        """Build the preview, and promote it to site/ when asked (default: the workspace's `promote` setting)."""
+        if promote is None:
+            promote = self.workspace.config.promotes_automatically
+        keys = [dg.AssetKey(["preview"])] + ([dg.AssetKey(["portal"])] if promote else [])
+        return self.defs.resolve_job_def("portal_job").execute_in_process(
+            run_config=QUIET, instance=self.instance, raise_on_error=False, asset_selection=keys,
+            tags=process_tags())
 
-def run_dataset(workspace: Workspace, dataset: str, rel_path: str = "", year: str | None = None,
-                defs: dg.Definitions | None = None, instance: dg.DagsterInstance | None = None,
-                with_portal: bool = False):
-    """One run of a dataset's assets; without a file, a year's run re-processes that year (a backfill)."""
-    defs = defs or build_definitions(workspace)
-    job = defs.resolve_job_def(f"{dataset}_job")
-    selection = [f"{dataset}/raw", f"{dataset}/clean", f"{dataset}/release"]
-    if with_portal:
-        from publish.config import promotes_automatically
-
-        selection += ["preview"] + (["portal"] if promotes_automatically(workspace) else [])
-    return job.execute_in_process(
-        run_config={"ops": {raw_op_name(dataset): {"config": {"file": rel_path}}}, **QUIET},
-        instance=instance or instance_for(workspace), raise_on_error=False, partition_key=year,
-        asset_selection=[dg.AssetKey.from_user_string(s) for s in selection],
-        tags={"terbuka/dataset": dataset, "terbuka/file": rel_path or "(backfill)"})
-
-
-PUBLISHING = ".publishing"
+    def run_promote(self) -> dg.ExecuteInProcessResult:
+        return self.defs.resolve_job_def("promote_job").execute_in_process(
+            run_config=QUIET, instance=self.instance, raise_on_error=False, tags=process_tags())
 
 
 @dataclass
-class Published:
-    """What one file published through the Dagster graph came to."""
+class Result:
+    """What a run came to, read from its events: each file's outcome, then the portal and its verify check."""
 
-    run: object  # the ExecuteInProcessResult
-    entry: dict | None  # this drop's ledger entry (None when the run stopped before its checks)
-    release: dict  # the release asset's metadata: version, unchanged, change, url
+    run: dg.ExecuteInProcessResult
+    outcomes: list[dict] = field(default_factory=list)  # assets.flow.Outcome.summary() of each file
+    failures: list[str] = field(default_factory=list)  # step failures no outcome explains (portal, bugs)
+    verify: list[str] | None = None  # problems the verify check found (None: it did not run)
 
     @property
-    def accepted(self) -> bool:
-        return bool(self.run.success and self.entry and self.entry["accepted"])
+    def exit_code(self) -> int:
+        codes = [o["exit_code"] for o in self.outcomes]
+        if self.failures or self.verify or (not codes and not self.run.success):
+            codes.append(EXIT_CODES["system"])
+        return worst(codes)
+
+    def lines(self) -> list[str]:
+        out = [o["message"] for o in self.outcomes]
+        out += self.failures
+        if self.verify:
+            out.append("verify: MASALAH / PROBLEMS FOUND — " + "; ".join(self.verify[:5]))
+        return out
 
 
-def publish_file(workspace: Workspace, dataset: str, data: bytes, name: str, with_portal: bool = True) -> Published:
-    """`terbuka publish`: the file goes through inbox/<dataset>/ and the same Dagster run the sensor starts, so
-    it shows in the UI and its release records the run id."""
-    from assets import stages
-    from assets.factory import partition_for
-    from publish.declarations import get_declaration
-    from publish.files import sha256_bytes, write_atomic
+SEVERITY = [0, 1, 2, 4, 3]  # a failure of the system outweighs a held file, which outweighs a rejection
 
-    declaration = get_declaration(workspace, dataset)
-    target = workspace.inbox / PUBLISHING / dataset / Path(name).name  # hidden: the sensor must not take it too
-    if target.exists() and target.read_bytes() != data:
-        target = target.with_name(f"{sha256_bytes(data)[:12]}-{target.name}")
+
+def worst(codes: list[int]) -> int:
+    return max(codes, key=SEVERITY.index, default=0)
+
+
+def read_result(run: dg.ExecuteInProcessResult) -> Result:
+    result = Result(run)
+    for event in run.all_events:
+        if event.event_type_value == "ASSET_MATERIALIZATION":
+            meta = event.step_materialization_data.materialization.metadata
+            if "terbuka/outcome" in meta:
+                result.outcomes += meta["terbuka/outcome"].value
+        elif event.event_type_value == "STEP_FAILURE":
+            data = event.step_failure_data
+            meta = data.user_failure_data.metadata if data.user_failure_data else {}
+            if "terbuka/outcome" in meta:
+                result.outcomes += meta["terbuka/outcome"].value
+            elif data.user_failure_data and data.user_failure_data.description:
+                result.failures.append(f"{event.step_key}: {data.user_failure_data.description}")
+            elif data.error is not None:
+                result.failures.append(f"{event.step_key}: kesalahan internal / internal error: {_innermost(data.error)}")
+        elif event.event_type_value == "ASSET_CHECK_EVALUATION":
+            check = event.asset_check_evaluation_data
+            if check.check_name == "verify":
+                text = check.metadata.get("first_problems")
+                result.verify = [] if check.passed else [line[2:] for line in (text.value if text else "").splitlines()]
+    return result
+
+
+def _innermost(error) -> str:
+    """The error that started it all (Dagster wraps a step's exception in its own)."""
+    while error.cause is not None:
+        error = error.cause
+    return error.message.strip().splitlines()[0][:300] if error.message.strip() else error.cls_name or "?"
+
+
+LEGACY_HANDOVER = ".publishing"  # where commands before the incoming folder placed their files, in inbox/
+
+
+def clear_incoming(workspace: Workspace) -> None:
+    """Remove files handed over by commands that were killed before their run read them."""
+    shutil.rmtree(workspace.inbox / LEGACY_HANDOVER, ignore_errors=True)
+    if workspace.incoming.is_dir():
+        for folder in workspace.incoming.iterdir():
+            pid = folder.name.split("-", 1)[0]
+            if pid.isdigit() and not pid_alive(int(pid)):
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def publish_file(workspace: Workspace, dataset: str, path: Path, with_portal: bool = True,
+                 runner: Runner | None = None) -> Result:
+    """`terbuka publish`: the file is handed over under state/incoming/ and goes through the same Dagster run
+    the sensor starts, so it shows in the UI and its release records the run id. Runs of one dataset take
+    the dataset's lock in turn, whoever started them."""
+    declaration = workspace.declaration(dataset)
+    runner = runner or Runner(workspace)
+    clear_incoming(workspace)
+    data = path.read_bytes()
+    folder = workspace.incoming / f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
+    target = folder / path.name
     write_atomic(target, data)
-    digest = sha256_bytes(data)
-    before = stages.times_checked(stages.read_ledger(workspace).get(digest))
-    result = run_dataset(workspace, dataset, str(target.relative_to(workspace.inbox)),
-                         partition_for(declaration, data, target.name), with_portal=with_portal)
-    entry = stages.entry_after(workspace, digest, before)
-    release = {}
-    for event in result.get_asset_materialization_events():
-        if event.asset_key == dg.AssetKey([dataset, "release"]):
-            release = {k: v.value for k, v in event.materialization.metadata.items()}
-    return Published(result, entry, release)
+    try:
+        year = partition_for(declaration, data, path.name)
+        del data
+        return read_result(runner.run_dataset(dataset, workspace.rel(target), year, with_portal=with_portal))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
-def backfill(workspace: Workspace, dataset: str, years: list[str], echo=print) -> list[str]:
-    """Re-process a range of fiscal years, one run each; returns the years whose run failed."""
-    defs = build_definitions(workspace)
-    instance = instance_for(workspace)
-    failed = []
-    for year in years:
-        result = run_dataset(workspace, dataset, "", year, defs, instance)
-        release = next((e.materialization.metadata for e in result.get_asset_materialization_events()
-                        if e.asset_key == dg.AssetKey([dataset, "release"])), None)
-        if not result.success:
-            failed.append(year)
-        label = "nothing to re-process"
-        if release:
-            version = release["version"].value
-            label = f"unchanged, still {version}" if release["unchanged"].value else f"version {version}"
-        echo(f"{dataset} {year}: {'ok' if result.success else 'FAILED'} ({label}; run {result.run_id[:8]})")
-    return failed
+def confirm_held(workspace: Workspace, dataset: str, sha256: str, with_portal: bool = True) -> Result | None:
+    """Publish a file the change guard held, as an officer confirmed it (None: no such held file)."""
+    held = find_held(workspace, dataset, sha256)
+    if held is None:
+        return None
+    runner = Runner(workspace)
+    return read_result(runner.run_dataset(dataset, year=held.get("year"), confirm=held["sha256"],
+                                          with_portal=with_portal))
 
 
-def run_portal(workspace: Workspace, defs: dg.Definitions | None = None, instance=None,
-               promote: bool | None = None):
-    """Build the preview, and promote it to site/ when asked (default: the workspace's `promote` setting)."""
-    from publish.config import promotes_automatically
-
-    defs = defs or build_definitions(workspace)
-    if promote is None:
-        promote = promotes_automatically(workspace)
-    keys = [dg.AssetKey(["preview"])] + ([dg.AssetKey(["portal"])] if promote else [])
-    return defs.resolve_job_def("portal_job").execute_in_process(
-        run_config=QUIET, instance=instance or instance_for(workspace), raise_on_error=False, asset_selection=keys)
-
-
-def run_promote(workspace: Workspace, defs: dg.Definitions | None = None, instance=None):
-    defs = defs or build_definitions(workspace)
-    return defs.resolve_job_def("promote_job").execute_in_process(
-        run_config=QUIET, instance=instance or instance_for(workspace), raise_on_error=False)
-
-
-def run_pending(workspace: Workspace, echo=print) -> list[str]:
-    """Every file waiting in inbox/, in dependency order; returns the names that were rejected."""
-    from assets import stages
-
-    defs = build_definitions(workspace)
-    instance = instance_for(workspace)
-    inbox = stages.pending_files(workspace, settle=False)
+def run_pending(workspace: Workspace, echo=print) -> int:
+    """Every file waiting in inbox/, in dependency order then drop order, each in its own run; a file's
+    failure is that file's outcome and the others go on. Returns the worst exit code."""
+    runner = Runner(workspace)
+    inbox = pending_files(workspace, settle=False)
     for dropped in inbox.unmatched:
-        echo(f"skipped {stages.unmatched_note(workspace, dropped)}")
+        echo(f"skipped {unmatched_note(workspace, dropped)}")
+    for rel, why in inbox.arriving.items():
+        echo(f"skipped inbox/{rel}: {why}")
     for dropped in inbox.repeats:
-        stages.file_away(workspace, dropped, accepted=True)
-        echo(f"{dropped.dataset}: {dropped.path.name} already published (same SHA-256); filed away")
-    failures = []
+        file_away(workspace, dropped, accepted=True)
+        echo(f"{dropped.dataset}: {dropped.path.name} sudah terbit / already published (same SHA-256); filed away")
+    code = 0
     for dropped in inbox.pending:
-        name, dataset = dropped.path.name, dropped.dataset
-        rel = str(dropped.path.relative_to(workspace.inbox))
-        result = run_dataset(workspace, dataset, rel, dropped.year, defs=defs, instance=instance)
-        entry = stages.entry_after(workspace, dropped.sha256, dropped.checked)
-        if result.success and entry and entry["accepted"]:
-            echo(f"{dataset}: {name} -> version {entry['version']} (run {result.run_id[:8]})")
-        else:
-            failures.append(name)
-            echo(f"{dataset}: {name} REJECTED (run {result.run_id[:8]}){why_rejected(workspace, entry, result)}")
-    portal = run_portal(workspace, defs=defs, instance=instance)
-    live = any(e.asset_key == dg.AssetKey(["portal"]) for e in portal.get_asset_materialization_events())
-    where = "site/ (live)" if live else f"{workspace.preview} (preview; put it live with `terbuka promote`)"
-    echo(f"portal: {'rebuilt in ' + where if portal.success else 'FAILED'} (run {portal.run_id[:8]})")
-    if not portal.success:
-        failures.append("portal")
-    return failures
+        run = runner.run_dataset(dropped.dataset, workspace.rel(dropped.path), dropped.year, sha256=dropped.sha256)
+        result = read_result(run)
+        for line in result.lines() or [f"{dropped.dataset}: {dropped.path.name}: run {run.run_id[:8]} ended"]:
+            echo(f"{line} (run {run.run_id[:8]})")
+        code = worst([code, result.exit_code])
+    portal = read_result(runner.run_portal())
+    live = any(e.asset_key == dg.AssetKey(["portal"]) for e in portal.run.get_asset_materialization_events())
+    where = "site/ (live)" if live else f"{workspace.rel(workspace.preview)}/ (preview; put it live with `terbuka promote`)"
+    echo(f"portal: {'rebuilt in ' + where if portal.run.success and not portal.verify else 'FAILED'}"
+         f" (run {portal.run.run_id[:8]})")
+    for line in portal.lines():
+        echo(f"  {line}")
+    return worst([code, portal.exit_code])
 
 
-def why_rejected(workspace: Workspace, entry: dict | None, result) -> str:
-    """The rejection in words: the error count, the first problem (Indonesian / English), the report."""
-    if not entry or not entry.get("quarantine"):
-        failure = next((e.event_specific_data.error.message.strip() for e in result.all_events
-                        if e.event_type_value == "STEP_FAILURE" and e.event_specific_data.error), "")
-        return f": {failure.splitlines()[0][:300]}" if failure else ""
-    folder = workspace.root / entry["quarantine"]
-    report = json.loads((folder / "report.json").read_text())
-    first = next((g for g in report["groups"] if g["severity"] == "error"), None)
-    said = f" — {first['note_id']} / {first['note']}" if first else ""
-    example = first["examples"][0] if first and first["examples"] else None
-    if example and example.get("row"):
-        said += f" (baris / row {example['row']}" + (f", {example['field']}" if example.get("field") else "")
-        said += (f" = {example['value']!r})" if example.get("value") is not None else ")")
-    return f": {report['errors']} kesalahan / errors{said}\n    report: {entry['quarantine']}/report.html"
+def backfill(workspace: Workspace, dataset: str, years: list[str], echo=print) -> int:
+    """Re-process a range of fiscal years, one run each, then rebuild the portal; returns the worst exit code."""
+    runner = Runner(workspace)
+    code = 0
+    for year in years:
+        result = read_result(runner.run_dataset(dataset, year=year))
+        said = "; ".join(result.lines()) or "tidak ada yang diproses ulang / nothing to re-process"
+        echo(f"{dataset} {year}: {said} (run {result.run.run_id[:8]})")
+        code = worst([code, result.exit_code])
+    portal = read_result(runner.run_portal())
+    echo(f"portal: {'rebuilt' if portal.run.success else 'FAILED'} (run {portal.run.run_id[:8]})")
+    return worst([code, portal.exit_code])
+
+
+def valid_years(first: int, last: int) -> tuple[list[str], list[str]]:
+    """The fiscal years in a range that can be processed, and those that cannot."""
+    keys = fiscal_years()
+    wanted = [str(y) for y in range(first, last + 1)]
+    return [y for y in wanted if y in keys], [y for y in wanted if y not in keys]

@@ -1,21 +1,21 @@
 """Fiscal-year partitions: a file for one year re-processes that year only; backfills re-check a range."""
 
 import json
-import os
 import shutil
-import time
 
 import dagster as dg
 from click.testing import CliRunner
 
-from assets.factory import TerbukaResource
-from assets.stages import process_bytes
+from assets.calendar import fiscal_years
+from assets.factory import fiscal_year_partitions
+from assets.validation import check_bytes
 from pipelines.cli import cli
 from pipelines.definitions import build_definitions
-from pipelines.headless import instance_for, run_file
+from pipelines.headless import Runner, read_result
 from pipelines.sample import generate_sample
 from publish.files import sha256_file
 from publish.releases import dataset_dir, list_releases
+from tests.support import settle, take
 
 
 def prepared(workspace, tmp_path):
@@ -24,7 +24,7 @@ def prepared(workspace, tmp_path):
     generate_sample(sample)
     for dataset in ("wilayah", "peraturan"):
         [path] = list((sample / dataset).iterdir())
-        assert process_bytes(workspace, dataset, path.read_bytes(), path.name).accepted
+        assert take(workspace, dataset, path.read_bytes(), path.name).accepted
     return sample
 
 
@@ -32,17 +32,20 @@ def drop(workspace, sample, name):
     target = workspace.inbox / "apbd" / name
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(sample / "apbd" / name, target)
-    old = time.time() - 60
-    os.utime(target, (old, old))
-    return f"apbd/{name}"
+    settle(target)
+    return workspace.rel(target)
+
+
+def test_the_partitions_are_the_fiscal_years_of_the_plain_calendar():
+    assert fiscal_year_partitions().get_partition_keys() == fiscal_years()
 
 
 def test_a_year_is_processed_in_its_partition_and_leaves_other_years_untouched(workspace, tmp_path):
     sample = prepared(workspace, tmp_path)
-    defs, instance = build_definitions(workspace), instance_for(workspace)
-    first = run_file(workspace, "apbd", drop(workspace, sample, "APBD_2024_MURNI.xlsx"), defs=defs, instance=instance)
+    runner = Runner(workspace)
+    first = runner.run_dataset("apbd", drop(workspace, sample, "APBD_2024_MURNI.xlsx"), "2024")
     assert first.success and first.dagster_run.tags.get("dagster/partition") == "2024"
-    second = run_file(workspace, "apbd", drop(workspace, sample, "APBD_2025_MURNI.xlsx"), defs=defs, instance=instance)
+    second = runner.run_dataset("apbd", drop(workspace, sample, "APBD_2025_MURNI.xlsx"), "2025")
     assert second.success and second.dagster_run.tags.get("dagster/partition") == "2025"
     root = dataset_dir(workspace, "apbd")
     assert [r["version"] for r in list_releases(workspace, "apbd")] == ["1.0.0", "1.1.0"]
@@ -53,17 +56,15 @@ def test_a_year_is_processed_in_its_partition_and_leaves_other_years_untouched(w
     result = CliRunner().invoke(cli, ["backfill", "apbd", "--from", "2024", "--to", "2025",
                                       "--workspace", str(workspace.root)])
     assert result.exit_code == 0, result.output
-    assert "apbd 2024: ok" in result.output and "apbd 2025: ok" in result.output
+    assert "apbd 2024:" in result.output and "unchanged" in result.output
     assert [r["version"] for r in list_releases(workspace, "apbd")] == ["1.0.0", "1.1.0"]  # nothing changed
 
 
 def test_a_file_run_in_the_wrong_year_is_rejected_row_by_row(workspace, tmp_path):
-    from pipelines.headless import run_dataset
-
     sample = prepared(workspace, tmp_path)
     rel = drop(workspace, sample, "APBD_2025_MURNI.xlsx")
-    result = run_dataset(workspace, "apbd", rel, "2024")
-    assert not result.success
+    result = read_result(Runner(workspace).run_dataset("apbd", rel, "2024"))
+    assert not result.run.success and result.exit_code == 1
     assert list_releases(workspace, "apbd") == []
     [folder] = (workspace.quarantine / "apbd").glob("*-*")
     report = json.loads((folder / "report.json").read_text())
@@ -72,13 +73,9 @@ def test_a_file_run_in_the_wrong_year_is_rejected_row_by_row(workspace, tmp_path
 
 
 def test_a_year_before_the_first_partition_is_named_in_the_report(workspace):
-    from assets.stages import check
-
-    from publish.declarations import get_declaration
-
     rows = "tahun,kode_wilayah,kode_skpd,nama_skpd,kode_indikator,indikator,satuan,target,realisasi\n"
     rows += "2013,32.60,1.02.0.00.0.00.01.0000,Dinas Kesehatan,IKU-01,Angka harapan hidup,tahun,70,71\n"
-    checked = check(workspace, get_declaration(workspace, "kinerja"), rows.encode(), "k.csv", partition="2027")
+    checked = check_bytes(rows.encode(), "k.csv", workspace.declaration("kinerja"), {}, partition="2027")
     notes = [p.note for p in checked.report.problems if p.type == "partition-mismatch"]
     assert notes and "2015" in notes[0] and "2013" in notes[0]
 
@@ -87,6 +84,12 @@ def test_the_sensor_requests_the_files_fiscal_year(workspace, tmp_path):
     sample = prepared(workspace, tmp_path)
     drop(workspace, sample, "APBD_2025_MURNI.xlsx")
     sensor = build_definitions(workspace).resolve_sensor_def("inbox_sensor")
-    with dg.build_sensor_context(resources={"terbuka": TerbukaResource(workspace_dir=str(workspace.root))}) as ctx:
+    with dg.build_sensor_context(resources={"terbuka": workspace}) as ctx:
+        sensor(ctx)  # the first look
+        cursor = ctx.cursor
+    looks = json.loads(cursor)["looks"]
+    for look in looks.values():
+        look["since"] -= 3600  # an hour later, unchanged
+    with dg.build_sensor_context(resources={"terbuka": workspace}, cursor=json.dumps({"looks": looks})) as ctx:
         [request] = sensor(ctx)
     assert (request.job_name, request.partition_key) == ("apbd_job", "2025")

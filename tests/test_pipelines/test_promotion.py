@@ -4,9 +4,9 @@ import json
 
 from click.testing import CliRunner
 
-from assets.stages import process_bytes
+from tests.support import take
 from pipelines.cli import cli
-from pipelines.headless import run_portal
+from pipelines.headless import Runner
 
 WILAYAH = "kode,nama,tingkat,kode induk\n32,JAWA BARAT,Provinsi,\n32.60,KABUPATEN SUKAMAJU,Kabupaten,32\n"
 
@@ -15,8 +15,8 @@ def test_manual_promotion_keeps_site_untouched_until_promoted(workspace):
     config = json.loads(workspace.config_file.read_text())
     config["promote"] = "manual"
     workspace.config_file.write_text(json.dumps(config))
-    assert process_bytes(workspace, "wilayah", WILAYAH.encode(), "w.csv").accepted
-    result = run_portal(workspace)
+    assert take(workspace, "wilayah", WILAYAH.encode(), "w.csv").accepted
+    result = Runner(workspace).run_portal()
     assert result.success
     assert (workspace.preview / "index.html").is_file()
     assert (workspace.preview / "datasets" / "wilayah" / "1.0.0" / "data.csv").is_file()
@@ -66,7 +66,7 @@ def test_promotion_copies_the_preview_and_never_links_the_store(workspace):
     from publish.promote import build_preview, promote
     from publish.verify import verify_all
 
-    assert process_bytes(workspace, "wilayah", WILAYAH.encode(), "w.csv").accepted
+    assert take(workspace, "wilayah", WILAYAH.encode(), "w.csv").accepted
     build_preview(workspace)
     promote(workspace)
     stored = workspace.releases / "datasets/wilayah/1.0.0/data.csv"
@@ -91,8 +91,8 @@ def test_verify_catches_deleted_forged_and_rewritten_versions_in_site(workspace)
     from publish.releases import withdraw
     from publish.verify import verify_all
 
-    assert process_bytes(workspace, "wilayah", WILAYAH.encode(), "w.csv").accepted
-    assert process_bytes(workspace, "wilayah", (WILAYAH + "32.61,KAB CONTOH,Kabupaten,32\n").encode(), "w2.csv").accepted
+    assert take(workspace, "wilayah", WILAYAH.encode(), "w.csv").accepted
+    assert take(workspace, "wilayah", (WILAYAH + "32.61,KAB CONTOH,Kabupaten,32\n").encode(), "w2.csv").accepted
     withdraw(workspace, "wilayah", "1.0.0", "uji")
     build_preview(workspace)
     promote(workspace)

@@ -40,7 +40,7 @@ def test_webserver_answers_graphql_with_the_asset_graph(workspace):
         nodes = json.load(urllib.request.urlopen(request, timeout=60))["data"]["assetNodes"]
         keys = {"/".join(n["assetKey"]["path"]) for n in nodes}
         assert {"apbd/raw", "apbd/clean", "apbd/release", "wilayah/release", "portal"} <= keys
-        assert all(n["hasAssetChecks"] for n in nodes if n["assetKey"]["path"][-1] == "clean")
+        assert all(n["hasAssetChecks"] for n in nodes if n["assetKey"]["path"][-1] == "raw")
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:

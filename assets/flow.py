@@ -1,0 +1,320 @@
+"""One path for a file: read it once, snapshot it, check it, then quarantine, hold or release it, and record.
+
+The Dagster assets, the command line and the tests all call `process_file`; it imports no Dagster."""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assets.inbox import Dropped, file_away, file_state
+from assets.validation import Checked, check_bytes, clean_table, reference_tables
+from publish.config import ConfigError
+from publish.declarations import DeclarationError
+from publish.files import sha256_bytes, write_atomic
+from publish.held import release_held, write_held
+from publish.ledger import record
+from publish.quarantine import quarantine_file
+from publish.releases import (ReleaseHeld, ReleaseResult, StoreDamaged, dataset_dir, latest_release,
+                              write_release)
+from publish.report import Problem, Report
+from publish.workspace import LockTimeout, Workspace
+
+# What each outcome means to a script: 0 published or unchanged, 1 rejected (the file's fault), 2 unusable
+# file, 3 a problem of the system (disk, permissions, damaged store, internal error), 4 held for confirmation.
+EXIT_CODES = {"published": 0, "unchanged": 0, "rejected": 1, "unusable": 2, "system": 3, "changed": 3, "held": 4}
+ACCEPTED = ("published", "unchanged")
+
+
+class FileChanged(Exception):
+    """The file is not the one the run was started for, or it changed while it was being checked."""
+
+
+@dataclass
+class Intake:
+    """A file handed to the pipeline: where its bytes are, and what the run was started for."""
+
+    dataset: str
+    path: Path
+    name: str = ""
+    sha256: str | None = None  # the bytes the run was started for (None: whatever the file holds now)
+    year: str | None = None  # the fiscal-year partition being processed
+    dropped: Dropped | None = None  # the inbox file to file away afterwards
+    confirm: str | None = None  # an officer confirmed this SHA-256 past the change guard
+
+    def __post_init__(self):
+        self.name = self.name or self.path.name
+
+
+@dataclass
+class Outcome:
+    """What happened to one file, with its cause in words."""
+
+    dataset: str
+    name: str
+    status: str = "system"
+    source: dict = field(default_factory=dict)
+    checked: Checked | None = None
+    release: ReleaseResult | None = None
+    quarantine: Path | None = None
+    held: Path | None = None
+    cause: tuple[str, str] | None = None  # (Indonesian, English) for held, system and changed outcomes
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_CODES[self.status]
+
+    @property
+    def accepted(self) -> bool:
+        return self.status in ACCEPTED
+
+    def message(self, workspace: Workspace) -> str:
+        """The outcome in both languages, as the CLI prints it and the Dagster run shows it."""
+        ds, name = self.dataset, self.name
+        if self.status == "published":
+            r = self.release
+            return f"{ds}: {name} → versi {r.version} diterbitkan / published version {r.version} ({r.change})"
+        if self.status == "unchanged":
+            v = self.release.version
+            return f"{ds}: {name} tidak berubah / unchanged (isinya sama dengan / content equals version {v})"
+        if self.status in ("rejected", "unusable"):
+            return f"{ds}: {name} " + rejection(self.checked, workspace.rel(self.quarantine / "report.html"))
+        said_id, said_en = self.cause or ("kesalahan tak dikenal", "unknown error")
+        return f"{ds}: {name}: {said_id}\n    {said_en}"
+
+    def summary(self, workspace: Workspace) -> dict:
+        """Stable keys for scripts (`--json`) and run metadata."""
+        report = self.checked.report if self.checked else None
+        return {"status": self.status, "exit_code": self.exit_code, "dataset": self.dataset, "file": self.name,
+                "sha256": self.source.get("sha256"), "version": self.release.version if self.release else None,
+                "change": self.release.change if self.release else None,
+                "errors": report.errors if report else None, "warnings": report.warnings if report else None,
+                "quarantine": workspace.rel(self.quarantine) if self.quarantine else None,
+                "held": workspace.rel(self.held) if self.held else None,
+                "cause_id": self.cause[0] if self.cause else None, "cause_en": self.cause[1] if self.cause else None,
+                "message": self.message(workspace)}
+
+
+def rejection(checked: Checked, report_path: str) -> str:
+    """A rejection in words: the error count, the first problem (Indonesian / English), where it is."""
+    report = checked.report
+    kind = "tidak dapat dibaca / unusable" if report.unusable else "ditolak / rejected"
+    first = next((g for g in report.groups() if g["severity"] == "error"), None)
+    said = f" — {first['note_id']} / {first['note']}" if first else ""
+    example = first["examples"][0] if first and first["examples"] else None
+    if example and example.get("row"):
+        said += f" (baris / row {example['row']}" + (f", {example['field']}" if example.get("field") else "")
+        said += f" = {example['value']!r})" if example.get("value") is not None else ")"
+    return f"{kind}: {report.errors} kesalahan / errors{said}\n    laporan / report: {report_path}"
+
+
+def snapshot(workspace: Workspace, dataset: str, data: bytes, name: str, sha256: str) -> dict:
+    """Keep the original bytes under state/raw/<dataset>/<sha256>/ and describe them."""
+    target = workspace.raw / dataset / sha256 / Path(name).name
+    if not target.exists():
+        write_atomic(target, data)
+    received = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return {"name": Path(name).name, "sha256": sha256, "bytes": len(data), "received": received,
+            "path": workspace.rel(target)}
+
+
+def process_file(workspace: Workspace, intake: Intake, run_id: str | None = None) -> Outcome:
+    """Take one file through the whole path; every outcome, including a failure of the system, comes back
+    as an Outcome with its cause in words. Only a bug raises."""
+    outcome = Outcome(intake.dataset, intake.name)
+    done = False  # whether the release store holds the outcome already (a failure after it must say so)
+    where = workspace.raw  # the folder the current step writes to, for errors that do not name their file
+    try:
+        declaration = workspace.declaration(intake.dataset)
+        data = _read(intake)
+        sha = sha256_bytes(data)
+        if intake.sha256 and sha != intake.sha256:
+            raise FileChanged(f"it holds other bytes (SHA-256 {sha[:12]}) than the run was started for "
+                              f"({intake.sha256[:12]})")
+        outcome.source = snapshot(workspace, declaration.id, data, intake.name, sha)
+        if intake.dropped is not None:
+            outcome.source["inbox_path"] = workspace.rel(intake.dropped.path)
+        outcome.checked = _check(workspace, declaration, data, intake, sha)
+        report = outcome.checked.report
+        if not report.valid:
+            where = workspace.quarantine
+            outcome.quarantine = quarantine_file(workspace, report, data, intake.name)
+            outcome.status = "unusable" if report.unusable else "rejected"
+        else:
+            _unchanged_since_read(intake)
+            doc = report.to_dict()
+            doc["rules"] = outcome.checked.rules
+            where = workspace.releases
+            try:
+                outcome.release = write_release(workspace, declaration, clean_table(outcome.checked), doc,
+                                                outcome.source, run_id=run_id, confirmed=confirms(intake.confirm, sha))
+                outcome.status = "unchanged" if outcome.release.unchanged else "published"
+            except ReleaseHeld as held:
+                outcome.held = write_held(workspace, outcome.source, intake.year, held.removal)
+                outcome.status = "held"
+                outcome.cause = held.removal.explain(f"terbuka confirm {declaration.id} {sha[:16]}")
+        done, where = True, workspace.state
+        record(workspace, ledger_entry(workspace, outcome, run_id))
+        if outcome.status == "published" and confirms(intake.confirm, sha):
+            release_held(workspace, declaration.id, sha)
+        if intake.dropped is not None and outcome.status != "changed":
+            file_away(workspace, intake.dropped, accepted=outcome.accepted)
+    except FileChanged as exc:
+        outcome.status = "changed"
+        outcome.cause = (f"berkas berubah: {exc}; berkas tetap di inbox dan diambil lagi setelah tidak berubah",
+                         f"the file changed: {exc}; it stays in the inbox and is taken again once it stops changing")
+    except SYSTEM_ERRORS as exc:
+        outcome.status = "system"
+        outcome.cause = describe_failure(workspace, exc, published=outcome.release if done else None, where=where)
+    return outcome
+
+
+def confirms(confirm: str | None, sha: str) -> bool:
+    """An officer's confirmation names these bytes: their SHA-256, or at least its first 8 characters."""
+    return bool(confirm) and len(confirm) >= 8 and sha.startswith(confirm.lower())
+
+
+def reprocess(workspace: Workspace, declaration, year: str) -> list[Intake]:
+    """The snapshots behind one fiscal year of the latest release, to take through the path again (a
+    backfill: after a declaration or a referenced dataset changed)."""
+    latest = latest_release(workspace, declaration.id)
+    if latest is None or not declaration.partition:
+        return []
+    provenance = json.loads((dataset_dir(workspace, declaration.id) / latest["version"] / "provenance.json").read_text())
+    out: list[Intake] = []
+    for item in provenance.get("slices", []):
+        origin = item["source"]
+        if str(item["slice"].get(declaration.partition)) != year or not origin.get("sha256"):
+            continue
+        path = workspace.raw / declaration.id / origin["sha256"] / origin["name"]
+        if path.is_file() and all(i.sha256 != origin["sha256"] for i in out):
+            out.append(Intake(declaration.id, path, sha256=origin["sha256"], year=year))
+    return out
+
+
+def _read(intake: Intake) -> bytes:
+    try:
+        return intake.path.read_bytes()
+    except FileNotFoundError:
+        raise FileChanged("it is gone from where it was dropped (moved or deleted)") from None
+
+
+def _check(workspace: Workspace, declaration, data: bytes, intake: Intake, sha: str) -> Checked:
+    """Every check; a file that makes a reader fail unexpectedly is that file's problem, never a crash that
+    stops other files: it is kept in quarantine as unusable, with the error named."""
+    references = reference_tables(workspace, declaration)  # a damaged store is the system's problem, not the file's
+    try:
+        return check_bytes(data, intake.name, declaration, references, partition=intake.year, sha256=sha)
+    except SYSTEM_ERRORS:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any reader failure becomes this file's outcome
+        return Checked(None, _unreadable_report(declaration.id, intake.name, sha, exc), [])
+
+
+def _unreadable_report(dataset: str, name: str, sha: str, exc: Exception):
+    report = Report(dataset=dataset, source=name, sha256=sha, unusable=True)
+    what = f"{type(exc).__name__}: {str(exc)[:300]}"
+    report.add(Problem(type="source-error",
+                       note=f"Terbuka could not read this file ({what}). It is kept; send it as UTF-8 CSV or XLSX, "
+                            "or report the problem with this file attached.",
+                       note_id=f"Terbuka tidak dapat membaca berkas ini ({what}). Berkas disimpan; kirim sebagai "
+                               "CSV UTF-8 atau XLSX, atau laporkan masalah ini dengan melampirkan berkasnya."))
+    return report
+
+
+def _unchanged_since_read(intake: Intake) -> None:
+    """A copy that resumed while the file was being checked must not be published half."""
+    if intake.dropped is None or intake.dropped.state is None:
+        return
+    try:
+        now = file_state(intake.dropped.path.stat())
+    except FileNotFoundError:
+        return  # gone from the inbox, but the bytes checked are the snapshot's: still whole as read
+    if now != intake.dropped.state:
+        raise FileChanged("its size or modification time changed while it was being checked")
+
+
+def ledger_entry(workspace: Workspace, outcome: Outcome, run_id: str | None) -> dict:
+    return {"sha256": outcome.source.get("sha256"), "dataset": outcome.dataset, "name": outcome.name,
+            "outcome": outcome.status, "version": outcome.release.version if outcome.release else None,
+            "quarantine": workspace.rel(outcome.quarantine) if outcome.quarantine else None,
+            "held": workspace.rel(outcome.held) if outcome.held else None,
+            "at": outcome.source.get("received"), "run_id": run_id}
+
+
+# Failures of the system, not of the file: each becomes an outcome with its cause in plain words.
+SYSTEM_ERRORS = (OSError, StoreDamaged, LockTimeout, DeclarationError, ConfigError)
+_PLAIN = {
+    errno.ENOSPC: ("tidak ada ruang tersisa di disk", "no space left on the disk"),
+    errno.EDQUOT: ("kuota disk habis", "the disk quota is used up"),
+    errno.EACCES: ("tidak ada izin menulis", "no permission to write"),
+    errno.EPERM: ("tidak ada izin menulis", "no permission to write"),
+    errno.EROFS: ("disk hanya-baca", "the disk is read-only"),
+    errno.EIO: ("kesalahan baca/tulis disk", "a disk read/write error"),
+}
+
+
+def describe_failure(workspace: Workspace, exc: BaseException, published: ReleaseResult | None = None,
+                     done_id: str = "", done_en: str = "", where: Path | None = None) -> tuple[str, str]:
+    """A failure of the system in words, with what was and was not published (Indonesian, English).
+    `where`: the folder the failing step wrote to, for errors that do not name their file."""
+    if published is not None and not published.unchanged:
+        done_id = done_id or f"versi {published.version} sudah ada di penyimpanan rilis"
+        done_en = done_en or f"version {published.version} is in the release store"
+    else:
+        done_id = done_id or "tidak ada yang diterbitkan"
+        done_en = done_en or "nothing was published"
+    code = _errno(exc)
+    if code in _PLAIN:
+        path = Path(exc.filename) if getattr(exc, "filename", None) else (where or workspace.root)
+        folder = _folder_of(workspace, path)
+        said_id, said_en = _PLAIN[code]
+        if code in (errno.ENOSPC, errno.EDQUOT):
+            free = _free(path)
+            return (f"{said_id} yang memuat {folder} ({free} bebas); {done_id}",
+                    f"{said_en} holding {folder}: {free} free; {done_en}")
+        return (f"{said_id}: {workspace.rel(path)}; {done_id}", f"{said_en}: {workspace.rel(path)}; {done_en}")
+    if isinstance(exc, OSError):
+        at = workspace.rel(Path(exc.filename)) if exc.filename else workspace.rel(where) if where else "?"
+        return (f"kesalahan sistem berkas ({exc.strerror or exc}) pada {at}; {done_id}",
+                f"file-system error ({exc.strerror or exc}) at {at}; {done_en}")
+    return (f"{exc}; {done_id}", f"{exc}; {done_en}")
+
+
+_MESSAGES = {"no space left": errno.ENOSPC, "disk quota": errno.EDQUOT, "read-only file system": errno.EROFS,
+             "permission denied": errno.EACCES}
+
+
+def _errno(exc: BaseException) -> int | None:
+    """The error number, also for libraries that raise OSError with only a message (Arrow's writers)."""
+    if not isinstance(exc, OSError):
+        return None
+    if exc.errno:
+        return exc.errno
+    text = str(exc).lower()
+    return next((code for words, code in _MESSAGES.items() if words in text), None)
+
+
+def _folder_of(workspace: Workspace, path: Path) -> str:
+    """The workspace folder a path is in, as officers know them: site/, state/releases/, inbox/ ..."""
+    parts = workspace.rel(path).split("/")
+    if parts[0] == "state" and len(parts) > 1:
+        return f"state/{parts[1]}/"
+    return f"{parts[0]}/"
+
+
+def _free(path: Path) -> str:
+    for folder in [path, *path.parents]:
+        if folder.exists():
+            free = shutil.disk_usage(folder).free
+            break
+    else:
+        return "?"
+    for unit, size in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if free >= size:
+            return f"{free / size:.0f} {unit}"
+    return f"{free} B"
