@@ -327,7 +327,7 @@ def demo(workspace):
         terbuka demo
     """
     from pipelines.headless import run_pending
-    from pipelines.sample import generate_sample
+    from sample import generate_sample
 
     workspace.ensure()
     written = generate_sample(workspace.inbox)

@@ -11,7 +11,7 @@ from assets.factory import TerbukaResource
 from assets.stages import GUESS_ROWS, pending_files, read_head, read_ledger
 from pipelines.definitions import build_definitions
 from pipelines.headless import instance_for, run_file, run_pending
-from pipelines.sample import generate_sample
+from sample import generate_sample
 from publish.files import sha256_bytes
 from publish.releases import list_releases
 

@@ -13,7 +13,7 @@ from assets.stages import process_bytes
 from pipelines.cli import cli
 from pipelines.definitions import build_definitions
 from pipelines.headless import instance_for, run_file
-from pipelines.sample import generate_sample
+from sample import generate_sample
 from publish.files import sha256_file
 from publish.releases import dataset_dir, list_releases
 
