@@ -109,12 +109,15 @@ def test_budget_totals_sum_detail_lines_once_despite_subtotal_rows(tmp_path, dec
     from publish.portal import build_site
     from publish.portal.budget import Budget
     from publish.portal.context import load_site
+    from publish.portal.views import BUDGET, declared_views, of_kind
 
     lines = {**DETAIL, **_subtotals(DETAIL), **REVENUE, **_subtotals(REVENUE)}
     rows = [_line(code, amount, 2025, "murni") for code, amount in lines.items()]
     ws = _publish(tmp_path / "ws", rows, declared_where)
 
-    budget = Budget(load_site(ws))
+    loaded = load_site(ws)
+    (view,) = of_kind(declared_views(loaded), BUDGET)
+    budget = Budget(loaded, view)
     (stage,) = budget.stages
     spending, revenue = sum(DETAIL.values()), sum(REVENUE.values())
     assert stage.akun["5"]["planned"] == spending  # not six times over (akun, kelompok, ... , sub rincian)
