@@ -5,35 +5,28 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from publish.links import broken_links
 from publish.workspace import Workspace
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _fresh(tmp_path) -> Workspace:
-    shutil.copytree(ROOT / "schemas", tmp_path / "schemas")
-    shutil.copy(ROOT / "terbuka.json", tmp_path / "terbuka.json")
-    return Workspace(tmp_path).ensure()
+from tests.test_portal.workspace import workspace
 
 
-def test_a_workspace_without_releases_still_gets_a_working_portal(tmp_path, html):
+def test_a_workspace_without_releases_still_gets_a_working_portal(tmp_path):
     from publish.portal import build_site
 
-    ws = _fresh(tmp_path)
+    ws = workspace(tmp_path)
     written = build_site(ws)
     assert ws.site / "index.html" in written
     for route in ("datasets/apbd/", "anggaran/", "peraturan/", "kinerja/", "en/katalog/"):
         assert (ws.site / route / "index.html").is_file(), route
     assert json.loads((ws.site / "api/3/action/package_list").read_text())["result"] == []
-    assert not html.broken_links(ws.site)
+    assert not broken_links(ws.site)
 
 
-def test_a_staging_preview_carries_the_release_files_it_links(published, tmp_path, html, caplog):
+def test_a_staging_preview_carries_the_release_files_it_links(published, tmp_path, caplog):
     from publish.portal import build_site
 
     ws, _ = published
@@ -45,12 +38,12 @@ def test_a_staging_preview_carries_the_release_files_it_links(published, tmp_pat
     assert (preview / "datasets/apbd/latest").is_symlink()
     assert not (preview / "datasets/apbd/1.1.0/index.html").samefile(ws.site / "datasets/apbd/1.1.0/index.html")
     assert preview / "index.html" in written
-    assert not html.broken_links(preview)
+    assert not broken_links(preview)
     assert build_site(ws, preview) == []
     assert build_site(ws) == []  # the live site was not touched
 
 
-def test_after_one_dataset_changes_only_what_depends_on_it_is_written(published, tmp_path, html):
+def test_after_one_dataset_changes_only_what_depends_on_it_is_written(published, tmp_path):
     from publish.declarations import get_declaration
     from publish.portal import build_site
     from publish.releases import write_release
@@ -85,5 +78,5 @@ def test_after_one_dataset_changes_only_what_depends_on_it_is_written(published,
     assert not (ws2.site / "peraturan/perbup-2019-12").exists()
     assert not (ws2.site / "en/peraturan/perbup-2019-12").exists()
     assert (ws2.site / "datasets/peraturan/1.0.0/index.html").is_file()  # versions keep their pages
-    assert not html.broken_links(ws2.site)
+    assert not broken_links(ws2.site)
     assert build_site(ws2) == []
