@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+import xml.etree.ElementTree as ET
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -18,8 +19,15 @@ def test_a_workspace_without_releases_still_gets_a_working_portal(tmp_path):
     from publish.portal import build_site
 
     ws = workspace(tmp_path)
+    config = json.loads(ws.config_file.read_text(encoding="utf-8"))
+    config["publisher"]["name"] = "Dinas <Kominfo> & Statistik"  # markup in text must reach feeds as text
+    ws.config_file.write_text(json.dumps(config), encoding="utf-8")
     written = build_site(ws)
     assert ws.site / "index.html" in written
+    feed = ET.parse(ws.site / "feed.xml").getroot()
+    assert feed.find("{http://www.w3.org/2005/Atom}author/{http://www.w3.org/2005/Atom}name").text == \
+        "Dinas <Kominfo> & Statistik"
+    assert ET.parse(ws.site / "sitemap.xml").getroot().tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}urlset"
     for route in ("datasets/apbd/", "anggaran/", "peraturan/", "kinerja/", "en/katalog/"):
         assert (ws.site / route / "index.html").is_file(), route
     assert json.loads((ws.site / "api/3/action/package_list").read_text())["result"] == []
