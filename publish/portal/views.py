@@ -21,7 +21,7 @@ class Kind:
     name: str
     section: str
     nav: str  # i18n key of the navigation label
-    required: dict  # role -> SQL type when missing (never: the view refuses the dataset)
+    required: dict  # role -> SQL type; a dataset without a column for one of these is refused
     optional: dict  # role -> SQL type of the empty column that stands in when the dataset lacks it
 
 
