@@ -11,7 +11,6 @@ from pathlib import Path
 import click
 
 from assets.validation import check_bytes, reference_tables
-from pipelines.sample import generate_sample
 from publish.config import ConfigError
 from publish.declarations import DeclarationError, UnknownDataset, read_declarations
 from publish.ledger import rebuild
@@ -19,6 +18,7 @@ from publish.promote import build_preview, promote as promote_preview
 from publish.releases import latest_release, withdraw as withdraw_version
 from publish.verify import verify_all
 from publish.workspace import resolve_workspace
+from sample import generate_sample
 
 
 class UserError(click.ClickException):

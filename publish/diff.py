@@ -23,6 +23,7 @@ import pyarrow as pa
 
 from publish import writers
 from publish.declarations import Declaration
+from publish.vocabulary import load_accounts
 
 KEEP_ROWS = 500  # rows of each kind listed in changes.json; changes.csv lists all, counts are always exact
 
@@ -217,12 +218,13 @@ def _pct(after, before):
     return round((after - before) / before * 100, 2)
 
 
-def totals_csv(changes: dict, path: Path) -> None:
-    """Write totals.csv (layout: TOTALS_COLUMNS) from the `totals`, `from` and `to` of changes.json."""
+def totals_csv(changes: dict, path: Path, declaration: Declaration) -> None:
+    """Write totals.csv (layout: TOTALS_COLUMNS) from the `totals`, `from` and `to` of changes.json; a group
+    without a label of its own is named from the dataset's declared account names (accounts.json)."""
     moved = changes.get("totals") or {}
     period, stage, measure = moved.get("period"), moved.get("stage"), moved.get("measure")
     order = list((moved.get("groups") or {}).keys())
-    accounts = _account_names()
+    accounts = {code: names["id"] for code, names in load_accounts(declaration.folder).items()}
     lines = []
     for breakdown, rows in (moved.get("groups") or {}).items():
         for m in rows:
@@ -259,12 +261,6 @@ def _stage_order(moved: dict) -> list:
             if name not in order:
                 order.append(name)
     return order
-
-
-def _account_names() -> dict[str, str]:
-    from publish.portal.accounts import NAMES  # here, not at the top: the portal imports this module
-
-    return {code: names["id"] for code, names in NAMES.items()}
 
 
 def read_descriptor(path: Path | None) -> dict | None:

@@ -334,7 +334,7 @@ def write_release(workspace: Workspace, declaration: Declaration, incoming: pa.T
             (stage / "changes.json").write_text(writers.dumps(changes))
             changes_csv(before, after, declaration, stage / "changes.csv")  # complete, written by DuckDB
             if changes["totals"] is not None:
-                totals_csv(changes, stage / "totals.csv")
+                totals_csv(changes, stage / "totals.csv", declaration)
             (stage / "validation.json").write_text(writers.dumps(report))
             slices = _slices(previous, table, incoming, replaces, source, root)
             provenance = {"dataset": declaration.id, "version": version, "released": created,

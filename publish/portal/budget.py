@@ -9,12 +9,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from publish.portal import data, regulations
-from publish.portal.accounts import NAMES
-from publish.portal.i18n import both, translator
 from publish.portal.context import Site
+from publish.portal.i18n import LANGS, both
 from publish.portal.render import Page
+from publish.portal.views import BUDGET, REGULATIONS, View, of_kind, referenced
 
-DATASET = "apbd"
 DEFAULT_ORDER = ["murni", "pergeseran", "perubahan"]
 CHART_ROWS = 15  # bars drawn per chart; the table below always lists every row
 BREAKDOWNS = {
@@ -37,22 +36,24 @@ class Stage:
 
     year: int
     stage: str
+    root: str  # the explorer's route: anggaran/, or anggaran/<dataset>/ for a second budget
     akun: dict = field(default_factory=dict)  # '4', '5', '6.1', '6.2' -> {planned, realised}
     basis: list = field(default_factory=list)  # [{id, lines, planned spending}] regulations cited by dasar_hukum
 
     @property
     def route(self) -> str:
-        return f"anggaran/{self.year}/{self.stage}/"
+        return f"{self.root}{self.year}/{self.stage}/"
 
 
 class Budget:
-    """Aggregates of the latest live apbd release, computed with DuckDB on its Parquet file."""
+    """Aggregates of the latest live release of a dataset declaring the budget view, computed with DuckDB on
+    its Parquet file (its columns read under the view's role names)."""
 
-    def __init__(self, site: Site):
-        self.site = site
-        self.path = site.parquet(DATASET)
-        info = site.dataset(DATASET)
-        spec = info.descriptor.get("terbuka:totals", {}) if info else {}
+    def __init__(self, site: Site, view: View):
+        self.site, self.view = site, view
+        self.dataset = view.dataset
+        self.path = site.parquet(view.dataset.id)
+        spec = view.dataset.descriptor.get("terbuka:totals", {})
         # Only detail lines are summed, each once: the declared `where` (apbd: six-level codes). Without
         # one, a line counts only when no other line of its snapshot, SKPD and sub-kegiatan lies under
         # it, so subtotal rows (akun, kelompok, jenis, objek, rincian) are never added on top.
@@ -64,7 +65,7 @@ class Budget:
         return self.path is not None
 
     def _q(self, sql: str, params=None) -> list[dict]:
-        return data.query(self.path, sql, params)
+        return data.query(self.path, sql, params, self.view.select)
 
     @cached_property
     def stages(self) -> list[Stage]:
@@ -79,7 +80,7 @@ class Budget:
             FROM t WHERE {self.leaf} GROUP BY ALL""")
         found: dict[tuple, Stage] = {}
         for r in rows:
-            st = found.setdefault((r["tahun"], r["tahap"]), Stage(r["tahun"], r["tahap"]))
+            st = found.setdefault((r["tahun"], r["tahap"]), Stage(r["tahun"], r["tahap"], self.view.route))
             st.akun[r["akun"]] = {"planned": int(r["planned"] or 0),
                                   "realised": int(r["realised"]) if r["reported"] else None}
         # Revenue and spending lines may cite the same regulation: count lines, but total spending only.
@@ -111,7 +112,7 @@ class Budget:
         return {r["code"]: r["name"] for r in rows}
 
     def label(self, code: str) -> dict:
-        known = NAMES.get(code)
+        known = self.dataset.accounts.get(code)
         from_data = self.data_names.get(code)
         if known:
             return {"id": from_data or known["id"], "en": known["en"]}
@@ -154,30 +155,37 @@ def home_figures(budget: Budget) -> dict | None:
     return {"year": year, "stages": budget.year_stages(year)}
 
 
-def pages(site: Site, budget: Budget) -> list[Page]:
+def pages(site: Site, budget: Budget, views: list[View]) -> list[Page]:
+    """The explorer of one budget dataset: a page per (year, stage), the newest also at the explorer's root."""
+    root = budget.view.route
+    others = [v for v in of_kind(views, BUDGET) if v is not budget.view]
+    register = register_of(budget, views)
+    common = {"budget": budget, "others": others, "register": register,
+              "regs": {r["id"]: regulations.label(r) for r in regulations.register(site, register)} if register else {}}
     if not budget.stages:
-        return [Page("anggaran/", "budget.html", "budget_title", {"st": None, "budget": budget},
-                     section="anggaran/")]
+        return [Page(root, "budget.html", _title(budget, root), {**common, "st": None}, section=BUDGET.section)]
     out = []
-    crumbs = [("budget_title", "anggaran/")]
+    crumbs = [(_title(budget, root), root)]
     for i, st in enumerate(budget.stages):
-        views = {key: budget.breakdown(st, key) for key in BREAKDOWNS}
-        values = {"st": st, "budget": budget, "views": views, "chart_rows": CHART_ROWS,
-                  "compare": budget.year_stages(st.year), "regs": _regulation_labels(site)}
-        title = {lang: f"{_title(lang)}: {st.year}, {_stage(lang, st.stage)}" for lang in ("id", "en")}
-        out.append(Page(st.route, "budget.html", title, values, crumbs=crumbs, section="anggaran/", indexed=True))
+        views_of = {key: budget.breakdown(st, key) for key in BREAKDOWNS}
+        values = {**common, "st": st, "views": views_of, "chart_rows": CHART_ROWS,
+                  "compare": budget.year_stages(st.year)}
+        title = {lang: f"{_title(budget, root)[lang]}: {st.year}, {site.vocabulary.stage_label(st.stage, lang)}"
+                 for lang in LANGS}
+        out.append(Page(st.route, "budget.html", title, values, crumbs=crumbs, section=BUDGET.section, indexed=True))
         if i == 0:
-            out.append(Page("anggaran/", "budget.html", "budget_title", values, section="anggaran/"))
+            out.append(Page(root, "budget.html", _title(budget, root), values, section=BUDGET.section))
     return out
 
 
-def _title(lang: str) -> str:
-    return both("budget_title")[lang]
+def register_of(budget: Budget, views: list[View]) -> View | None:
+    """The regulation register the budget's legal basis (dasar_hukum) refers to, when one is declared."""
+    return referenced(budget.view, "dasar_hukum", views, REGULATIONS)
 
 
-def _stage(lang: str, stage: str) -> str:
-    return translator(lang)(f"stage_{stage}")
-
-
-def _regulation_labels(site: Site) -> dict[str, str]:
-    return {r["id"]: regulations.label(r) for r in regulations.register(site)}
+def _title(budget: Budget, root: str) -> dict:
+    """'Penjelajah anggaran', and the dataset's title after it for a budget that is not the section's first."""
+    title = both("budget_title")
+    if root == BUDGET.section:
+        return title
+    return {lang: f"{title[lang]}: {budget.dataset.declaration.title[lang]}" for lang in LANGS}

@@ -12,6 +12,7 @@ from publish.portal import budget as budget_pages
 from publish.portal import ckan, dcat, dcat_us, feeds, pagefind, pages, performance, regulations, sitemap
 from publish.portal.context import Site, load_site
 from publish.portal.render import Page, Renderer
+from publish.portal.views import BUDGET, PERFORMANCE, REGULATIONS, View, declared_views, navigation, of_kind
 from publish.releases import INDEX, LATEST, RENDERED, WITHDRAWN
 from publish.workspace import Workspace
 
@@ -20,25 +21,32 @@ STATIC = Path(__file__).parent / "static"
 MANIFEST = ".portal-files"  # what the last build generated, so the next one can remove what disappeared
 
 
-def site_pages(site: Site) -> list[Page]:
-    """Every page of the portal (each is rendered in Indonesian and English)."""
-    budget = budget_pages.Budget(site)
-    out = [pages.home(site, budget_pages.home_figures(budget))]
+def site_pages(site: Site, views: list[View]) -> list[Page]:
+    """Every page of the portal (each is rendered in Indonesian and English): the core pages, then the views
+    the datasets declare."""
+    budgets = [budget_pages.Budget(site, v) for v in of_kind(views, BUDGET)]
+    first = budgets[0] if budgets else None
+    out = [pages.home(site, first and first.view, first and budget_pages.home_figures(first))]
     out += pages.catalog(site)
     for d in site.datasets:
-        out.append(pages.dataset(site, d))
+        out.append(pages.dataset(site, d, views))
         out += [pages.release(site, d, rel) for rel in d.releases]
-    out += budget_pages.pages(site, budget)
-    out += regulations.pages(site, budget)
-    out += performance.pages(site)
-    out += [pages.search(site), pages.developers(site)]
+    for budget in budgets:
+        out += budget_pages.pages(site, budget, views)
+    for view in of_kind(views, REGULATIONS):
+        citing = [b for b in budgets if budget_pages.register_of(b, views) is view]
+        out += regulations.pages(site, view, citing)
+    for view in of_kind(views, PERFORMANCE):
+        out += performance.pages(site, view)
+    out += [pages.search(site, views), pages.developers(site)]
     return out
 
 
 def render_site(site: Site) -> dict[str, str | bytes]:
     """{path under the site root: content} for every generated file."""
-    renderer = Renderer(site)
-    page_list = site_pages(site)
+    views = declared_views(site)
+    renderer = Renderer(site, navigation(views))
+    page_list = site_pages(site, views)
     out: dict[str, str | bytes] = {}
     for page in page_list:
         out.update(renderer.render(page))

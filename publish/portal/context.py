@@ -12,6 +12,7 @@ from publish.config import load_config
 from publish.declarations import Declaration, load_all
 from publish.files import sha256_file
 from publish.releases import MANIFEST, dataset_dir, list_releases
+from publish.vocabulary import Vocabulary, load_accounts, load_vocabulary
 from publish.workspace import Workspace
 
 DATA_FORMATS = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet"}
@@ -162,6 +163,11 @@ class DatasetInfo:
     def topic(self) -> str:
         return self.declaration.topic
 
+    @cached_property
+    def accounts(self) -> dict[str, dict]:
+        """Names of the dataset's account codes (accounts.json beside its declaration), {} without one."""
+        return load_accounts(self.declaration.folder)
+
     @property
     def organisations(self) -> list[str]:
         people = self.descriptor.get("contributors") or []
@@ -190,6 +196,7 @@ class Site:
     workspace: Workspace
     config: dict
     datasets: list[DatasetInfo] = field(default_factory=list)
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
     cache: dict = field(default_factory=dict)  # derived views shared by several pages (one build)
 
     @property
@@ -228,4 +235,5 @@ def load_site(workspace: Workspace) -> Site:
         releases = [ReleaseInfo(declaration.id, entry, root / entry["version"])
                     for entry in list_releases(workspace, declaration.id)]
         datasets.append(DatasetInfo(declaration, releases))
-    return Site(workspace=workspace, config=config, datasets=datasets)
+    return Site(workspace=workspace, config=config, datasets=datasets,
+                vocabulary=load_vocabulary(workspace.schemas))

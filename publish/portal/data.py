@@ -16,20 +16,17 @@ def preview(path: Path, limit: int) -> list[dict]:
     return []
 
 
-def query(path: Path, sql: str, params: list | None = None) -> list[dict]:
-    """Run `sql` against the Parquet file registered as table `t`; rows as dicts."""
+def query(path: Path, sql: str, params: list | None = None, select: str = "*") -> list[dict]:
+    """Run `sql` against the Parquet file registered as table `t` (its columns as `select` presents them, e.g.
+    under the role names a portal view reads); rows as dicts."""
     con = duckdb.connect()
     try:
-        con.execute(f"CREATE VIEW t AS SELECT * FROM read_parquet('{_quote(path)}')")
+        con.execute(f"CREATE VIEW t AS SELECT {select} FROM read_parquet('{_quote(path)}')")
         cursor = con.execute(sql, params or [])
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row)) for row in cursor.fetchall()]
     finally:
         con.close()
-
-
-def columns(path: Path) -> list[str]:
-    return list(pq.ParquetFile(path).schema_arrow.names)
 
 
 def _quote(path: Path) -> str:

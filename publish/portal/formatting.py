@@ -1,33 +1,67 @@
-"""Numbers, money, dates and sizes written the way each language reads them (Rp 1,2 miliar / IDR 1.2 billion)."""
+"""Numbers, money, dates and sizes written the way each language reads them (Rp 1,2 miliar / IDR 1.2 billion).
+
+Separators, month names, time patterns, the rupiah symbol and the words for thousand, million... come from
+Babel's CLDR locale data; the rounding of short money (three significant digits, before the word is chosen) is
+ours, since Babel's compact formats count decimals, not significant digits."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-MONTHS = {
-    "id": ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
-           "Oktober", "November", "Desember"],
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December"],
-}
-SCALES = {
-    "id": [(10**12, "triliun"), (10**9, "miliar"), (10**6, "juta"), (10**3, "ribu")],
-    "en": [(10**12, "trillion"), (10**9, "billion"), (10**6, "million"), (10**3, "thousand")],
-}
-CURRENCY = {"id": "Rp", "en": "IDR"}
+from babel import Locale
+from babel.dates import format_date, format_time
+from babel.numbers import NumberPattern, get_currency_symbol, parse_pattern
+
+# English pages use British English: day-month-year and the 24-hour clock, as Indonesian readers write them.
+LOCALES = {"id": "id", "en": "en_GB"}
+# CLDR's "at time" form of Indonesian ("15 Maret 2024 pukul 10.30"), which Babel's data does not carry yet.
+AT_TIME = {"id": "{1} 'pukul' {0}"}
+SCALES = [10**12, 10**9, 10**6, 10**3]  # the largest first; Babel names each in its long compact format
 MISSING = "–"
+MINUS = "−"  # U+2212: a minus sign, not the hyphen CLDR gives both languages
+
+
+@cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(LOCALES[lang])
+
+
+@cache
+def _pattern(decimals: int, percent: bool = False) -> NumberPattern:
+    return parse_pattern("#,##0" + ("." + "0" * decimals if decimals else "") + ("%" if percent else ""))
+
+
+def _decimal(value) -> Decimal:
+    """Floats through their shortest text, so the significant digits of short money are those a reader sees."""
+    return value if isinstance(value, Decimal) else Decimal(str(value) if isinstance(value, float) else value)
+
+
+def _apply(pattern: NumberPattern, value, lang: str, shift: int = 0) -> str:
+    # A float goes in as its exact binary value, so digits round as Python's own formatting rounds them and
+    # the portal shows what it showed before Babel wrote its numbers.
+    exact = value if isinstance(value, Decimal) else Decimal(value)
+    if exact.is_nan():
+        return MISSING
+    return pattern.apply(exact.scaleb(shift), _locale(lang)).replace("-", MINUS)
 
 
 def number(value, lang: str, decimals: int = 0) -> str:
     """1234567.5 -> '1.234.567,5' (id) or '1,234,567.5' (en)."""
     if value is None:
         return MISSING
-    text = f"{value:,.{decimals}f}"
-    if lang == "id":
-        text = text.translate(str.maketrans({",": ".", ".": ","}))
-    return text.replace("-", "−")
+    return _apply(_pattern(decimals), value, lang)
+
+
+def _scale_word(size: int, scaled: Decimal, lang: str) -> str:
+    """'miliar' / 'billion': the word of Babel's long compact pattern ('0 miliar') for `size`."""
+    locale = _locale(lang)
+    formats = locale.compact_decimal_formats["long"]
+    plural = locale.plural_form(abs(scaled))
+    pattern = (formats.get(plural) or formats["other"])[str(size)]
+    return pattern.suffix[0].strip()
 
 
 def compact(value, lang: str, digits: int = 3) -> str:
@@ -38,20 +72,25 @@ def compact(value, lang: str, digits: int = 3) -> str:
     '1.000 miliar'. Below a thousand every digit is shown."""
     if value is None:
         return MISSING
-    exact = value if isinstance(value, Decimal) else Decimal(str(value) if isinstance(value, float) else value)
-    if not exact.is_finite() or abs(exact) < SCALES[lang][-1][0]:
+    exact = _decimal(value)
+    if not exact.is_finite() or abs(exact) < SCALES[-1]:
         return number(value, lang)
     step = Decimal(1).scaleb(exact.adjusted() - max(digits, 1) + 1)
     rounded = exact.quantize(step, rounding=ROUND_HALF_UP) if step < 1 else \
         (exact / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step
-    for size, word in SCALES[lang]:
+    for size in SCALES:
         if abs(rounded) >= size:
             scaled = (rounded / size).normalize()
             if abs(scaled) >= 10 ** digits:  # past the largest word (e.g. 12.346 triliun): keep every whole unit
                 scaled = (exact / size).quantize(Decimal(1), rounding=ROUND_HALF_UP)
             decimals = max(0, -scaled.as_tuple().exponent)
-            return f"{number(scaled, lang, decimals)} {word}"
+            return f"{number(scaled, lang, decimals)} {_scale_word(size, scaled, lang)}"
     return number(value, lang)
+
+
+def currency(lang: str) -> str:
+    """The rupiah as each language writes it: 'Rp' / 'IDR'."""
+    return get_currency_symbol("IDR", _locale(lang))
 
 
 def money(value, lang: str, exact: bool = False) -> str:
@@ -59,19 +98,21 @@ def money(value, lang: str, exact: bool = False) -> str:
     if value is None:
         return MISSING
     body = number(value, lang) if exact else compact(value, lang)
-    return f"{CURRENCY[lang]} {body}"
+    return f"{currency(lang)} {body}"
 
 
 def signed_money(value, lang: str) -> str:
     if value is None:
         return MISSING
-    return ("+" if value > 0 else "") + money(value, lang).replace(CURRENCY[lang] + " −", "−" + CURRENCY[lang] + " ")
+    symbol = currency(lang)
+    return ("+" if value > 0 else "") + money(value, lang).replace(f"{symbol} {MINUS}", f"{MINUS}{symbol} ")
 
 
 def percent(value, lang: str, decimals: int = 1) -> str:
+    """94.23 -> '94,2%' / '94.2%' (the value is already in percent)."""
     if value is None:
         return MISSING
-    return number(value, lang, decimals) + "%"
+    return _apply(_pattern(decimals, percent=True), value, lang, shift=-2)  # the pattern's % multiplies by 100
 
 
 def ratio(part, whole, lang: str, decimals: int = 1) -> str:
@@ -109,32 +150,26 @@ def zone(name: str | None) -> dt.tzinfo:
 
 
 def date(value, lang: str, tz: str | None = None) -> str:
-    """'15 Maret 2024' / '15 March 2024'; a timestamp is shown in the portal's time zone."""
+    """'15 Maret 2024' / '15 March 2024' (each locale's long date); a timestamp is shown in the portal's time zone."""
     parsed = _parse(value)
     if parsed is None:
         return MISSING
     if isinstance(parsed, dt.datetime):
         parsed = parsed.astimezone(zone(tz)).date()
-    return f"{parsed.day} {MONTHS[lang][parsed.month - 1]} {parsed.year}"
+    return format_date(parsed, "long", locale=_locale(lang))
 
 
 def datetime(value, lang: str, tz: str | None = None) -> str:
-    """'15 Maret 2024 pukul 10.30 WIB' / '15 March 2024, 10:30 WIB'."""
+    """'15 Maret 2024 pukul 10.30 WIB' / '15 March 2024, 10:30 WIB': long date and short time in the portal's
+    time zone, named by its abbreviation (WIB, WITA, WIT) in both languages."""
     parsed = _parse(value)
     if not isinstance(parsed, dt.datetime):
         return date(value, lang, tz)
     local = parsed.astimezone(zone(tz))
-    label = local.tzname() or ""
-    if lang == "id":
-        return f"{date(local.date(), lang)} pukul {local:%H.%M} {label}".rstrip()
-    return f"{date(local.date(), lang)}, {local:%H:%M} {label}".rstrip()
-
-
-def iso_date(value) -> str:
-    parsed = _parse(value)
-    if parsed is None:
-        return ""
-    return parsed.date().isoformat() if isinstance(parsed, dt.datetime) else parsed.isoformat()
+    locale = _locale(lang)
+    glue = AT_TIME.get(lang) or str(locale.datetime_formats["long"])
+    text = glue.replace("'", "").format(format_time(local, "short", locale=locale), date(local.date(), lang))
+    return f"{text} {local.tzname() or ''}".rstrip()
 
 
 def cell(value, spec: dict, lang: str) -> str:

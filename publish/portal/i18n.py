@@ -1,6 +1,13 @@
-"""The portal's interface text in Indonesian (default, at /) and English (under /en/)."""
+"""The portal's interface text in Indonesian (default, at /) and English (under /en/).
+
+The words of the data (topics, budget stages, account names) are declared under schemas/ (publish.vocabulary)."""
 
 from __future__ import annotations
+
+from functools import cache
+
+from publish.vocabulary import Vocabulary, load_vocabulary
+from publish.workspace import REPO_ROOT
 
 LANGS = ("id", "en")
 DEFAULT = "id"
@@ -29,12 +36,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "footer_machine": ("Berkas untuk mesin", "Machine-readable files"),
     "footer_licence": ("Kecuali disebut lain, data berlisensi", "Unless stated otherwise, data is licensed"),
     "feed": ("Umpan Atom", "Atom feed"),
-    # topics (terbuka:topic of each declaration)
-    "topic_keuangan": ("Keuangan daerah", "Public finance"),
-    "topic_hukum": ("Hukum dan peraturan", "Law and regulation"),
-    "topic_kinerja": ("Kinerja pemerintahan", "Government performance"),
-    "topic_referensi": ("Data referensi", "Reference data"),
-    "topic_lainnya": ("Lainnya", "Other"),
     # home
     "whats_new": ("Terbaru", "What is new"),
     "key_figures": ("Angka utama anggaran", "Key budget figures"),
@@ -186,9 +187,6 @@ TEXT: dict[str, tuple[str, str]] = {
                      "Budgeted (planned) against realised amounts of the regional budget. Each stage — "
                      "original, shift, amended — is shown on its own and never added to another."),
     "stage": ("Tahap", "Stage"),
-    "stage_murni": ("murni", "original (murni)"),
-    "stage_pergeseran": ("pergeseran", "shift (pergeseran)"),
-    "stage_perubahan": ("perubahan", "amended (perubahan)"),
     "planned": ("Anggaran", "Budgeted"),
     "realised": ("Realisasi", "Realised"),
     "realisation_rate": ("Serapan", "Realisation rate"),
@@ -204,6 +202,7 @@ TEXT: dict[str, tuple[str, str]] = {
                            "Each row is one stage; rows are not added together."),
     "other_views": ("Tahun dan tahap lain", "Other years and stages"),
     "legal_basis": ("Dasar hukum", "Legal basis"),
+    "other_budgets": ("Anggaran lain", "Other budgets"),
     "chart_summary": ("{top} menerima anggaran terbesar, {amount} ({share} dari total {total}); "
                       "realisasinya {realised} ({rate}).",
                       "{top} has the largest budget, {amount} ({share} of the {total} total); "
@@ -299,8 +298,14 @@ def both(key: str, **values) -> dict:
 
 
 def topic_label(topic: str, lang: str) -> str:
-    key = f"topic_{topic}"
-    return translator(lang)(key) if key in TEXT else topic
+    """A topic's label from the vocabulary of this repository's schemas/. Pages use their workspace's own
+    (Site.vocabulary); this stays for the catalogue writers that are not handed the site's vocabulary yet."""
+    return _repository_vocabulary().topic_label(topic, lang)
+
+
+@cache
+def _repository_vocabulary() -> Vocabulary:
+    return load_vocabulary(REPO_ROOT / "schemas")
 
 
 def pick(value, lang: str) -> str:

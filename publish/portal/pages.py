@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from publish.portal import data, regulations, schemaorg
 from publish.portal.context import DatasetInfo, Site
-from publish.portal.i18n import both, topic_label
+from publish.portal.i18n import LANGS, both
 from publish.portal.render import Page, script_json
 from publish.portal.urls import slug
+from publish.portal.views import REGULATIONS, View
 
 PREVIEW_ROWS = 20
 RECENT = 8
 
 
-def home(site: Site, budget_figures: dict | None) -> Page:
+def home(site: Site, budget: View | None, budget_figures: dict | None) -> Page:
+    """The home page; its key budget figures come from the first dataset declaring the budget view, if any."""
     titles = {d.id: d.declaration.title for d in site.datasets}
     return Page("", "home.html", "home",
-                {"budget": budget_figures, "recent": site.all_releases()[:RECENT], "titles": titles,
-                 "datasets": site.datasets}, section="", indexed=False)
+                {"budget_view": budget, "budget": budget_figures, "recent": site.all_releases()[:RECENT],
+                 "titles": titles, "datasets": site.datasets}, section="", indexed=False)
 
 
 def _facets(site: Site) -> list[dict]:
@@ -31,7 +33,7 @@ def _facets(site: Site) -> list[dict]:
     formats = sorted({f for d in datasets for f in d.formats})
     return [
         {"key": "topic", "options": [option(f"katalog/topik/{slug(x)}/",
-                                            {lang: topic_label(x, lang) for lang in ("id", "en")},
+                                            {lang: site.vocabulary.topic_label(x, lang) for lang in LANGS},
                                             [d for d in datasets if d.topic == x]) for x in topics]},
         {"key": "year", "options": [option(f"katalog/tahun/{y}/", {"id": str(y), "en": str(y)},
                                            [d for d in datasets if y in d.years]) for y in years]},
@@ -55,27 +57,32 @@ def catalog(site: Site) -> list[Page]:
     return out
 
 
-def _links(d: DatasetInfo) -> dict[str, str]:
-    """Preview columns that point at another page: references into the regulation register."""
-    links = {}
+def _links(site: Site, d: DatasetInfo, views: list[View]) -> tuple[dict[str, str], set]:
+    """Preview columns that point at another page (references into a regulation register, by its id): column ->
+    the register's route, and the ids that have a page there."""
+    links, known = {}, set()
     for fk in d.declaration.foreign_keys:
         target = fk["reference"].get("resource") or d.id
-        if target == "peraturan" and fk["reference"].get("fields") == ["id"]:
-            for name in fk["fields"]:
-                links[name] = "peraturan/"
-    return links
+        for view in views:
+            if view.kind is REGULATIONS and view.dataset.id == target \
+                    and fk["reference"].get("fields") == [view.columns["id"]]:
+                for name in fk["fields"]:
+                    links[name] = view.route
+                known |= {r["id"] for r in regulations.register(site, view)}
+    return links, known
 
 
-def dataset(site: Site, d: DatasetInfo) -> Page:
+def dataset(site: Site, d: DatasetInfo, views: list[View]) -> Page:
     rel = d.latest
     rows = data.preview(rel.folder / "data.parquet", PREVIEW_ROWS) if rel else []
     head = ""
     if rel:
         head = f'<script type="application/ld+json">{script_json(schemaorg.dataset(site, d))}</script>'
-    links = _links(d)
-    known = {r["id"] for r in regulations.register(site)} if links else set()
+    links, known = _links(site, d, views)
+    shown_as = [{"route": v.route, "label": v.kind.nav} for v in views if v.dataset is d]
     return Page(d.route, "dataset.html", d.declaration.title,
-                {"d": d, "preview": {"rows": rows, "links": links, "known": known}},
+                {"d": d, "preview": {"rows": rows, "links": links, "known": known}, "accounts": d.accounts,
+                 "shown_as": shown_as},
                 crumbs=[("catalog", "katalog/")], section="katalog/", indexed=True,
                 description=d.declaration.description, head=head, feed=d.route + "feed.xml")
 
@@ -85,13 +92,15 @@ def release(site: Site, d: DatasetInfo, rel) -> Page:
              for lang in ("id", "en")}
     if rel.withdrawn:
         title = {lang: f"{title[lang]} ({both('withdrawn')[lang]})" for lang in title}
-    return Page(rel.route, "release.html", title, {"d": d, "rel": rel},
+    return Page(rel.route, "release.html", title, {"d": d, "rel": rel, "accounts": d.accounts},
                 crumbs=[("catalog", "katalog/"), (d.declaration.title, d.route)], section="katalog/",
                 description=d.declaration.description, feed=d.route + "feed.xml")
 
 
-def search(site: Site) -> Page:
-    return Page("cari/", "search.html", "search_title", {"datasets": site.datasets}, section="cari/")
+def search(site: Site, views: list[View]) -> Page:
+    registers = [v for v in views if v.kind is REGULATIONS]
+    return Page("cari/", "search.html", "search_title",
+                {"datasets": site.datasets, "register": registers[0] if registers else None}, section="cari/")
 
 
 def developers(site: Site) -> Page:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from publish.portal import data
 from publish.portal.context import Site
-from publish.portal.i18n import both
+from publish.portal.i18n import LANGS, both
 from publish.portal.render import Page
+from publish.portal.views import PERFORMANCE, View
 
-DATASET = "kinerja"
 CAP = 150.0  # bars stop here so one outlier does not flatten the rest
 
 
@@ -19,11 +19,11 @@ def _achievement(row: dict) -> float | None:
     return None
 
 
-def indicators(site: Site) -> list[dict]:
-    path = site.parquet(DATASET)
+def indicators(site: Site, view: View) -> list[dict]:
+    path = site.parquet(view.dataset.id)
     if path is None:
         return []
-    rows = data.query(path, "SELECT * FROM t ORDER BY tahun DESC, kode_skpd, kode_indikator")
+    rows = data.query(path, "SELECT * FROM t ORDER BY tahun DESC, kode_skpd, kode_indikator", select=view.select)
     for r in rows:
         r["achievement"] = _achievement(r)
         r["width"] = min(r["achievement"] or 0.0, CAP) / CAP * 100
@@ -34,7 +34,8 @@ def summarise(rows: list[dict]) -> list[dict]:
     """Per OPD: indicator count, how many met their target, mean achievement."""
     groups: dict[str, dict] = {}
     for r in rows:
-        g = groups.setdefault(r["kode_skpd"], {"code": r["kode_skpd"], "name": r["nama_skpd"], "rows": []})
+        g = groups.setdefault(r["kode_skpd"], {"code": r["kode_skpd"], "name": r["nama_skpd"] or r["kode_skpd"],
+                                               "rows": []})
         g["rows"].append(r)
     out = []
     for g in groups.values():
@@ -45,26 +46,32 @@ def summarise(rows: list[dict]) -> list[dict]:
     return sorted(out, key=lambda g: g["code"])
 
 
-def pages(site: Site) -> list[Page]:
-    rows = indicators(site)
+def pages(site: Site, view: View) -> list[Page]:
+    """The performance pages of one dataset declaring the view: a page per year, and per agency and year."""
+    root = view.route
+    title = both("perf_title")
+    if root != PERFORMANCE.section:
+        title = {lang: f"{title[lang]}: {view.dataset.declaration.title[lang]}" for lang in LANGS}
+    common = {"root": root, "dataset": view.dataset}
+    rows = indicators(site, view)
     years = sorted({r["tahun"] for r in rows}, reverse=True)
     if not years:
-        return [Page("kinerja/", "performance.html", "perf_title", {"year": None, "years": [], "opds": []},
-                     section="kinerja/")]
+        return [Page(root, "performance.html", title, {**common, "year": None, "years": [], "opds": []},
+                     section=PERFORMANCE.section)]
     out = []
-    crumbs = [("perf_title", "kinerja/")]
+    crumbs = [(title, root)]
     for i, year in enumerate(years):
         opds = summarise([r for r in rows if r["tahun"] == year])
-        values = {"year": year, "years": years, "opds": opds, "cap": CAP}
-        title = {lang: f"{both('perf_title')[lang]} {year}" for lang in ("id", "en")}
-        out.append(Page(f"kinerja/{year}/", "performance.html", title, values, crumbs=crumbs,
-                        section="kinerja/", indexed=True))
+        values = {**common, "year": year, "years": years, "opds": opds, "cap": CAP}
+        heading = {lang: f"{title[lang]} {year}" for lang in LANGS}
+        out.append(Page(f"{root}{year}/", "performance.html", heading, values, crumbs=crumbs,
+                        section=PERFORMANCE.section, indexed=True))
         if i == 0:
-            out.append(Page("kinerja/", "performance.html", "perf_title", values, section="kinerja/"))
+            out.append(Page(root, "performance.html", title, values, section=PERFORMANCE.section))
         for opd in opds:
-            out.append(Page(f"kinerja/{year}/{opd['code']}/", "performance_opd.html",
-                            {lang: f"{opd['name']} — {year}" for lang in ("id", "en")},
-                            {"year": year, "opd": opd, "cap": CAP},
-                            crumbs=crumbs + [({"id": str(year), "en": str(year)}, f"kinerja/{year}/")],
-                            section="kinerja/"))
+            out.append(Page(f"{root}{year}/{opd['code']}/", "performance_opd.html",
+                            {lang: f"{opd['name']} — {year}" for lang in LANGS},
+                            {**common, "year": year, "opd": opd, "cap": CAP},
+                            crumbs=crumbs + [({"id": str(year), "en": str(year)}, f"{root}{year}/")],
+                            section=PERFORMANCE.section))
     return out

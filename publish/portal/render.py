@@ -10,15 +10,13 @@ from pathlib import Path
 
 import jinja2
 
-from publish.portal import accounts, formatting
+from publish.portal import formatting
 from publish.portal.context import Site
-from publish.portal.i18n import DEFAULT, LANGS, NAMES, pick, topic_label, translator
+from publish.portal.i18n import DEFAULT, LANGS, NAMES, pick, translator
 from publish.portal.urls import Links, localized, page_file, slug
 
 log = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).parent / "templates"
-NAV = [("", "home"), ("katalog/", "catalog"), ("anggaran/", "budget"), ("peraturan/", "regulations"),
-       ("kinerja/", "performance"), ("cari/", "search")]
 
 
 @dataclass
@@ -30,7 +28,7 @@ class Page:
     title: dict | str
     vars: dict = field(default_factory=dict)
     crumbs: list = field(default_factory=list)  # [(label {id,en} or key, route)]; the page itself is implied
-    section: str = ""  # the NAV route this page belongs to
+    section: str = ""  # the navigation route this page belongs to
     indexed: bool = False  # Pagefind indexes this page's <main>
     description: dict | str = ""
     head: str = ""  # extra, already-safe markup for <head> (JSON-LD)
@@ -81,10 +79,11 @@ def script_json(doc) -> str:
 
 
 class Renderer:
-    """Renders Page objects for every language into {site path: text}."""
+    """Renders Page objects for every language into {site path: text}; `nav` is the main navigation as
+    (route, label key) pairs, only the sections the declarations give the portal."""
 
-    def __init__(self, site: Site):
-        self.site = site
+    def __init__(self, site: Site, nav: list[tuple[str, str]]):
+        self.site, self.nav = site, nav
         # A missing value in a release document renders empty and is logged, rather than failing the build.
         undefined = jinja2.make_logging_undefined(log, jinja2.Undefined)
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
@@ -95,12 +94,14 @@ class Renderer:
     @cached_property
     def _common(self) -> dict:
         config = self.site.config
-        return {"config": config, "sample": bool(config.get("sample")), "nav": NAV, "names": NAMES}
+        return {"config": config, "sample": bool(config.get("sample")), "nav": self.nav, "names": NAMES}
 
     def render(self, page: Page) -> dict[str, str]:
         out = {}
         template = self.env.get_template(page.template)
         alternates = {lang: Links(page.route, lang, self.site.base_url).url() for lang in LANGS}
+        vocabulary = self.site.vocabulary
+        accounts = page.vars.get("accounts") or {}  # the names of the page's dataset's account codes
         for lang in LANGS:
             links = Links(page.route, lang, self.site.base_url)
             t = translator(lang)
@@ -109,8 +110,9 @@ class Renderer:
                 **self._common, **page.vars, "page": page, "lang": lang, "other": other, "L": links, "t": t,
                 "fmt": Formatter(lang, self.site.config.get("timezone")),
                 "pick": (lambda value, _lang=lang: pick(value, _lang)),
-                "topic_label": (lambda topic, _lang=lang: topic_label(topic, _lang)),
-                "account_name": (lambda code, _lang=lang: accounts.name(str(code), _lang)),
+                "topic_label": (lambda topic, _lang=lang: vocabulary.topic_label(topic, _lang)),
+                "stage_label": (lambda stage, _lang=lang: vocabulary.stage_label(stage, _lang)),
+                "account_name": (lambda code, _lang=lang: (accounts.get(str(code)) or {}).get(_lang)),
                 "alternates": alternates, "default_lang": DEFAULT,
                 "title": pick(page.title, lang) if isinstance(page.title, dict) else t(page.title),
                 "description": pick(page.description, lang) if page.description else pick(

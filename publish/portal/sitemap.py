@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape, quoteattr
+import xml.etree.ElementTree as ET
 
 from publish.portal.context import Site
 from publish.portal.i18n import LANGS
 from publish.portal.urls import localized
+from publish.portal.xmldoc import document
+
+SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML = "http://www.w3.org/1999/xhtml"  # hreflang alternates, under the prefix sitemap readers expect
 
 
 def files(site: Site, routes: list[str]) -> dict[str, str]:
     base = site.base_url
-    lines = ['<?xml version="1.0" encoding="utf-8"?>',
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">']
+    urlset = ET.Element("urlset", {"xmlns": SITEMAP, "xmlns:xhtml": XHTML})
     for route in sorted(set(routes)):
-        alternates = "".join(
-            f'<xhtml:link rel="alternate" hreflang="{lang}" href={quoteattr(base + localized(route, lang))}/>'
-            for lang in LANGS)
         for lang in LANGS:
-            lines.append(f"<url><loc>{escape(base + localized(route, lang))}</loc>{alternates}</url>")
-    lines.append("</urlset>")
+            url = ET.SubElement(urlset, "url")
+            ET.SubElement(url, "loc").text = base + localized(route, lang)
+            for alternate in LANGS:
+                ET.SubElement(url, "xhtml:link", rel="alternate", hreflang=alternate,
+                              href=base + localized(route, alternate))
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n"
-    return {"sitemap.xml": "\n".join(lines) + "\n", "robots.txt": robots}
+    return {"sitemap.xml": document(urlset), "robots.txt": robots}

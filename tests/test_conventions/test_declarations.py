@@ -108,3 +108,21 @@ def test_check_declarations_lists_the_valid_ones(tmp_path):
 
     result = CliRunner().invoke(cli, ["check-declarations", "--workspace", str(ROOT)])
     assert result.exit_code == 0 and "4 deklarasi sah / declarations valid" in result.output
+
+
+def test_vocabulary_and_account_names_match_their_schema_and_the_declarations():
+    from publish.vocabulary import ACCOUNTS, VOCABULARY, load_vocabulary
+
+    schema = _schema("vocabulary.schema.json")
+    jsonschema.validate(json.loads((ROOT / "schemas" / VOCABULARY).read_text()), schema)
+    vocabulary = load_vocabulary(ROOT / "schemas")
+    for dataset in DATASETS:
+        descriptor = json.loads((ROOT / "schemas" / dataset / "datapackage.json").read_text())
+        assert descriptor["terbuka:topic"] in vocabulary.topics, f"{dataset}: topic missing from {VOCABULARY}"
+        for stage in (descriptor.get("terbuka:totals") or {}).get("stageOrder") or []:
+            assert stage in vocabulary.stages, f"{dataset}: stage {stage} has no name in {VOCABULARY}"
+        accounts = ROOT / "schemas" / dataset / ACCOUNTS
+        if accounts.is_file():
+            jsonschema.validate(json.loads(accounts.read_text()), {**schema["$defs"]["names"], "$defs": schema["$defs"]})
+    assert {t for topic in vocabulary.topics.values() for t in topic["themes"]} <= set(vocabulary.themes)
+

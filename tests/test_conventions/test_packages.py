@@ -1,4 +1,4 @@
-"""The generic package names (pipelines, assets, publish) resolve to this repository, and imports go one way."""
+"""The generic package names (pipelines, assets, publish, sample) resolve to this repository, and imports go one way."""
 
 import ast
 import importlib
@@ -9,7 +9,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize("name", ["pipelines", "assets", "publish"])
+PACKAGES = ["pipelines", "assets", "publish", "sample"]
+
+
+@pytest.mark.parametrize("name", PACKAGES)
 def test_package_is_imported_from_this_repository(name):
     module = importlib.import_module(name)
     assert Path(module.__file__).resolve().parent == ROOT / name
@@ -34,12 +37,18 @@ def test_assets_do_not_import_pipelines():
     assert "pipelines" not in _imports("assets")
 
 
+def test_the_sample_stands_apart():
+    """The fictional sample imports no project package, and neither assets nor publish import it."""
+    assert not _imports("sample") & {"pipelines", "assets", "publish"}
+    assert "sample" not in _imports("assets") | _imports("publish")
+
+
 def test_great_expectations_is_imported_in_one_module_only():
     users = [p for p in (ROOT / "assets").rglob("*.py") if "great_expectations" in p.read_text()]
     assert [p.name for p in users] == ["expectations.py"]
 
 
 def test_every_module_has_a_docstring():
-    for package in ("pipelines", "assets", "publish"):
+    for package in PACKAGES:
         for path in (ROOT / package).rglob("*.py"):
             assert ast.get_docstring(ast.parse(path.read_text())), f"{path.relative_to(ROOT)} has no docstring"

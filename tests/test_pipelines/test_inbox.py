@@ -8,7 +8,7 @@ import dagster as dg
 from assets.inbox import GUESS_ROWS, pending_files, read_head
 from pipelines.definitions import build_definitions
 from pipelines.headless import Runner, run_pending
-from pipelines.sample import generate_sample
+from sample import generate_sample
 from publish.files import sha256_bytes
 from publish.ledger import read_ledger
 from publish.releases import list_releases

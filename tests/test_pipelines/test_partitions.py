@@ -12,7 +12,7 @@ from assets.validation import check_bytes
 from pipelines.cli import cli
 from pipelines.definitions import build_definitions
 from pipelines.headless import Runner, read_result
-from pipelines.sample import generate_sample
+from sample import generate_sample
 from publish.files import sha256_file
 from publish.releases import dataset_dir, list_releases
 from tests.support import settle, take

@@ -5,35 +5,36 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-from pathlib import Path
+import xml.etree.ElementTree as ET
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from publish.links import broken_links
 from publish.workspace import Workspace
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _fresh(tmp_path) -> Workspace:
-    shutil.copytree(ROOT / "schemas", tmp_path / "schemas")
-    shutil.copy(ROOT / "terbuka.json", tmp_path / "terbuka.json")
-    return Workspace(tmp_path).ensure()
+from tests.test_portal.workspace import workspace
 
 
-def test_a_workspace_without_releases_still_gets_a_working_portal(tmp_path, html):
+def test_a_workspace_without_releases_still_gets_a_working_portal(tmp_path):
     from publish.portal import build_site
 
-    ws = _fresh(tmp_path)
+    ws = workspace(tmp_path)
+    config = json.loads(ws.config_file.read_text(encoding="utf-8"))
+    config["publisher"]["name"] = "Dinas <Kominfo> & Statistik"  # markup in text must reach feeds as text
+    ws.config_file.write_text(json.dumps(config), encoding="utf-8")
     written = build_site(ws)
     assert ws.site / "index.html" in written
+    feed = ET.parse(ws.site / "feed.xml").getroot()
+    assert feed.find("{http://www.w3.org/2005/Atom}author/{http://www.w3.org/2005/Atom}name").text == \
+        "Dinas <Kominfo> & Statistik"
+    assert ET.parse(ws.site / "sitemap.xml").getroot().tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}urlset"
     for route in ("datasets/apbd/", "anggaran/", "peraturan/", "kinerja/", "en/katalog/"):
         assert (ws.site / route / "index.html").is_file(), route
     assert json.loads((ws.site / "api/3/action/package_list").read_text())["result"] == []
-    assert not html.broken_links(ws.site)
+    assert not broken_links(ws.site)
 
 
-def test_a_staging_preview_carries_the_release_files_it_links(published, tmp_path, html, caplog):
+def test_a_staging_preview_carries_the_release_files_it_links(published, tmp_path, caplog):
     from publish.portal import build_site
 
     ws, _ = published
@@ -45,12 +46,12 @@ def test_a_staging_preview_carries_the_release_files_it_links(published, tmp_pat
     assert (preview / "datasets/apbd/latest").is_symlink()
     assert not (preview / "datasets/apbd/1.1.0/index.html").samefile(ws.site / "datasets/apbd/1.1.0/index.html")
     assert preview / "index.html" in written
-    assert not html.broken_links(preview)
+    assert not broken_links(preview)
     assert build_site(ws, preview) == []
     assert build_site(ws) == []  # the live site was not touched
 
 
-def test_after_one_dataset_changes_only_what_depends_on_it_is_written(published, tmp_path, html):
+def test_after_one_dataset_changes_only_what_depends_on_it_is_written(published, tmp_path):
     from publish.declarations import get_declaration
     from publish.portal import build_site
     from publish.releases import write_release
@@ -66,7 +67,7 @@ def test_after_one_dataset_changes_only_what_depends_on_it_is_written(published,
     table = pa.Table.from_pylist(rows)
     write_release(ws2, decl, table, {"errors": 0, "warnings": 0, "groups": [], "rules": []},
                   {"name": "wilayah-2.csv", "sha256": "ab" * 32}, "https://data.sukamaju.example.go.id/",
-                  now=dt.datetime(2024, 3, 9, tzinfo=dt.timezone.utc))
+                  now=dt.datetime(2024, 3, 9, tzinfo=dt.timezone.utc), confirmed=True)  # districts removed on purpose
     written = {str(p.relative_to(ws2.site)) for p in build_site(ws2)}
     assert "datasets/wilayah/1.1.0/index.html" in written and "datasets/wilayah/index.html" in written
     assert "feed.xml" in written and "catalog.ttl" in written
@@ -80,10 +81,10 @@ def test_after_one_dataset_changes_only_what_depends_on_it_is_written(published,
             if r["id"] != "perbup-2019-12"]
     write_release(ws2, decl, pa.Table.from_pylist(kept), {"errors": 0, "warnings": 0, "groups": [], "rules": []},
                   {"name": "jdih-2.csv", "sha256": "cd" * 32}, "https://data.sukamaju.example.go.id/",
-                  now=dt.datetime(2024, 3, 10, tzinfo=dt.timezone.utc))
+                  now=dt.datetime(2024, 3, 10, tzinfo=dt.timezone.utc), confirmed=True)
     build_site(ws2)
     assert not (ws2.site / "peraturan/perbup-2019-12").exists()
     assert not (ws2.site / "en/peraturan/perbup-2019-12").exists()
     assert (ws2.site / "datasets/peraturan/1.0.0/index.html").is_file()  # versions keep their pages
-    assert not html.broken_links(ws2.site)
+    assert not broken_links(ws2.site)
     assert build_site(ws2) == []

@@ -53,6 +53,18 @@ def test_exact_money_and_signed_money():
     assert f.compact(2_345_678, "id", digits=2) == "2,3 juta"
 
 
+def test_numbers_dates_and_times_follow_each_locale():
+    assert f.number(-1_234_567.5, "id", 1) == "−1.234.567,5" and f.number(-1_234_567.5, "en", 1) == "−1,234,567.5"
+    assert f.percent(78.65, "id") == "78,7%" and f.percent(2.55, "en") == "2.5%"  # as Python rounds the float
+    assert f.number(float("nan"), "id") == f.MISSING and f.percent(None, "en") == f.MISSING
+    assert [f.date(f"2024-{m:02d}-01", "id").split()[1] for m in (2, 5, 8, 12)] == ["Februari", "Mei", "Agustus",
+                                                                                   "Desember"]
+    assert f.date("2024-12-31T20:00:00Z", "en") == "1 January 2025"  # midnight passed in Jakarta already
+    assert f.datetime("2024-03-15T03:30:00Z", "id", "Asia/Makassar") == "15 Maret 2024 pukul 11.30 WITA"
+    assert f.datetime("2024-03-15T03:30:00Z", "en", "Asia/Jayapura") == "15 March 2024, 12:30 WIT"
+    assert f.filesize(1536, "id") == "1,5 KB" and f.filesize(900, "en") == "900 B" and f.filesize(900, "id") == "900 bita"
+
+
 # -- budget totals: detail lines only, each once ---------------------------------------------------------------
 
 SKPD = "1.02.0.00.0.00.01.0000"
@@ -109,12 +121,15 @@ def test_budget_totals_sum_detail_lines_once_despite_subtotal_rows(tmp_path, dec
     from publish.portal import build_site
     from publish.portal.budget import Budget
     from publish.portal.context import load_site
+    from publish.portal.views import BUDGET, declared_views, of_kind
 
     lines = {**DETAIL, **_subtotals(DETAIL), **REVENUE, **_subtotals(REVENUE)}
     rows = [_line(code, amount, 2025, "murni") for code, amount in lines.items()]
     ws = _publish(tmp_path / "ws", rows, declared_where)
 
-    budget = Budget(load_site(ws))
+    loaded = load_site(ws)
+    (view,) = of_kind(declared_views(loaded), BUDGET)
+    budget = Budget(loaded, view)
     (stage,) = budget.stages
     spending, revenue = sum(DETAIL.values()), sum(REVENUE.values())
     assert stage.akun["5"]["planned"] == spending  # not six times over (akun, kelompok, ... , sub rincian)

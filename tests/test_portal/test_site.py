@@ -11,6 +11,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from publish.links import broken_links
+from tests.test_portal.markup import parse
+
 BASE = "https://data.sukamaju.example.go.id/"
 SHAPES = Path(__file__).resolve().parents[3] / "shared" / "data" / "dcat-ap"
 LIMIT = 100 * 1024
@@ -51,9 +54,9 @@ def test_withdrawn_version_is_a_tombstone_that_still_lists_its_files(site):
     assert "This version has been withdrawn" in english and "7 March 2024" in english
 
 
-def test_html_is_well_formed_and_accessible_in_structure(html, html_files, site):
+def test_html_is_well_formed_and_accessible_in_structure(html_files, site):
     for path in html_files:
-        page = html.parse(path)
+        page = parse(path)
         where = path.relative_to(site)
         assert not page.problems and not page.stack, (where, page.problems[:3], page.stack)
         assert page.lang in ("id", "en"), where
@@ -75,10 +78,10 @@ def test_sample_data_is_labelled_on_every_page(html_files):
         assert "DATA CONTOH" in text or "SAMPLE DATA" in text, path
 
 
-def test_pages_reference_no_other_host(html, html_files, site):
+def test_pages_reference_no_other_host(html_files, site):
     allowed = ("mailto:", "data:")
     for path in html_files:
-        for tag, name, ref in html.parse(path).refs:
+        for tag, name, ref in parse(path).refs:
             if ref.startswith(allowed) or ref.startswith(BASE):
                 assert tag == "link" or ref.startswith(allowed), (path, ref)  # absolute only in <head> alternates
                 continue
@@ -87,14 +90,14 @@ def test_pages_reference_no_other_host(html, html_files, site):
     assert "@import" not in css and not re.search(r"url\((?!['\"]?data:)", css)
 
 
-def test_internal_links_resolve(html, site):
-    broken = html.broken_links(site)
+def test_internal_links_resolve(site):
+    broken = broken_links(site)
     assert not broken, broken[:10]
 
 
-def test_every_page_has_hreflang_alternates_and_a_language_switch(html, html_files, site):
+def test_every_page_has_hreflang_alternates_and_a_language_switch(html_files, site):
     for path in html_files:
-        page = html.parse(path)
+        page = parse(path)
         alternates = {a.get("hreflang") for t, a in page.tags if t == "link" and a.get("rel") == "alternate"}
         assert {"id", "en", "x-default"} <= alternates, path
         switch = [a for t, a in page.tags if t == "a" and a.get("class") == "lang"]
@@ -107,13 +110,13 @@ def test_largest_page_with_its_css_is_under_100_kb(html_files, site):
     assert largest.stat().st_size + css < LIMIT, (largest, largest.stat().st_size + css)
 
 
-def test_dataset_pages_carry_schema_org_dataset(html, published, site):
+def test_dataset_pages_carry_schema_org_dataset(published, site):
     from publish.declarations import load_all
 
     ws, _ = published
     for decl in load_all(ws):
         for prefix in ("", "en/"):
-            page = html.parse(site / prefix / "datasets" / decl.id / "index.html")
+            page = parse(site / prefix / "datasets" / decl.id / "index.html")
             docs = [json.loads(s) for s in page.scripts]
             dataset = [d for d in docs if d.get("@type") == "Dataset"]
             assert dataset, decl.id
@@ -221,8 +224,8 @@ def test_budget_stages_are_never_summed(site):
     assert "Angka utama anggaran 2024" in home and "Rp 5,81 miliar" in home and "Rp 6,39 miliar" in home
 
 
-def test_budget_explorer_has_charts_with_summaries_and_tables(html, site):
-    page = html.parse(site / "anggaran/2024/murni/index.html")
+def test_budget_explorer_has_charts_with_summaries_and_tables(site):
+    page = parse(site / "anggaran/2024/murni/index.html")
     tags = [t for t, _ in page.tags]
     assert tags.count("figure") == 4 and tags.count("figcaption") == 4
     assert tags.count("table") >= 6

@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pipelines.sample import generate_sample
+from sample import generate_sample
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
 EXPECTED = [
