@@ -28,7 +28,9 @@ RELEASE = "release.json"
 INDEX = "releases.json"
 WITHDRAWN = "withdrawn.json"
 LATEST = "latest"
-RENDERED = {"index.html"}  # the version's page is rendered by the portal (a tombstone after withdrawal)
+# Rendered by the portal into each version folder, never part of the release: the version's page (a tombstone
+# after withdrawal) and fiscal/, the Fiscal Data Package derived from the version's data (publish/fiscal.py).
+RENDERED = {"index.html", "fiscal"}
 
 
 @dataclass
