@@ -5,7 +5,7 @@ from __future__ import annotations
 from publish.portal import data, regulations, schemaorg
 from publish.portal.context import DatasetInfo, Site
 from publish.portal.i18n import both, topic_label
-from publish.portal.render import Page, script_json
+from publish.portal.render import Page
 from publish.portal.urls import slug
 
 PREVIEW_ROWS = 20
@@ -69,9 +69,7 @@ def _links(d: DatasetInfo) -> dict[str, str]:
 def dataset(site: Site, d: DatasetInfo) -> Page:
     rel = d.latest
     rows = data.preview(rel.folder / "data.parquet", PREVIEW_ROWS) if rel else []
-    head = ""
-    if rel:
-        head = f'<script type="application/ld+json">{script_json(schemaorg.dataset(site, d))}</script>'
+    head = schemaorg.head(site, d)  # {lang: JSON-LD}: each page carries it in its own language
     links = _links(d)
     known = {r["id"] for r in regulations.register(site)} if links else set()
     return Page(d.route, "dataset.html", d.declaration.title,
@@ -87,7 +85,7 @@ def release(site: Site, d: DatasetInfo, rel) -> Page:
         title = {lang: f"{title[lang]} ({both('withdrawn')[lang]})" for lang in title}
     return Page(rel.route, "release.html", title, {"d": d, "rel": rel},
                 crumbs=[("catalog", "katalog/"), (d.declaration.title, d.route)], section="katalog/",
-                description=d.declaration.description, feed=d.route + "feed.xml")
+                description=d.declaration.description, feed=d.route + "feed.xml", head=schemaorg.head(site, d, rel))
 
 
 def search(site: Site) -> Page:

@@ -177,6 +177,15 @@ def regions(tmp_path_factory, no_search_index):
 
 
 @pytest.fixture(scope="session")
+def shapes():
+    """The DCAT-AP 3.0.1 shapes in ../shared/data/dcat-ap, or a skip saying they are absent."""
+    folder = ROOT.parent / "shared" / "data" / "dcat-ap"
+    if not folder.is_dir():
+        pytest.skip("../shared/data/dcat-ap (the DCAT-AP 3.0.1 shapes) is not present beside this clone")
+    return folder
+
+
+@pytest.fixture(scope="session")
 def specs():
     """The two regions' declarations (Region objects) by name."""
     return {"A": A, "B": B}
