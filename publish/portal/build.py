@@ -9,7 +9,8 @@ from pathlib import Path
 
 from publish.files import place_folder, point_symlink, write_if_changed
 from publish.portal import budget as budget_pages
-from publish.portal import ckan, dcat, dcat_us, feeds, fiscal, pagefind, pages, performance, regulations, sitemap
+from publish.portal import (ckan, dcat, dcat_us, feeds, fiscal, jdih, pagefind, pages, performance, regulations,
+                            sitemap)
 from publish.portal.context import Site, load_site
 from publish.portal.render import Page, Renderer
 from publish.releases import INDEX, LATEST, RENDERED, WITHDRAWN
@@ -42,7 +43,7 @@ def render_site(site: Site) -> dict[str, str | bytes]:
     out: dict[str, str | bytes] = {}
     for page in page_list:
         out.update(renderer.render(page))
-    for module in (dcat, dcat_us, feeds, ckan, fiscal):
+    for module in (dcat, dcat_us, feeds, ckan, fiscal, jdih):
         out.update(module.files(site))
     out.update(sitemap.files(site, [p.route for p in page_list]))
     for asset in sorted(STATIC.iterdir()):
