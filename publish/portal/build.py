@@ -10,7 +10,7 @@ from pathlib import Path
 from publish.files import place_folder, point_symlink, write_if_changed
 from publish.portal import budget as budget_pages
 from publish.portal import (ckan, dcat, dcat_us, feeds, fiscal, jdih, pagefind, pages, performance, regulations,
-                            sitemap)
+                            sitemap, transparency)
 from publish.portal.context import Site, load_site
 from publish.portal.render import Page, Renderer
 from publish.releases import INDEX, LATEST, RENDERED, WITHDRAWN
@@ -32,6 +32,7 @@ def site_pages(site: Site) -> list[Page]:
     out += budget_pages.pages(site, budget)
     out += regulations.pages(site, budget)
     out += performance.pages(site)
+    out += transparency.pages(site)
     out += [pages.search(site), pages.developers(site)]
     return out
 
@@ -43,7 +44,7 @@ def render_site(site: Site) -> dict[str, str | bytes]:
     out: dict[str, str | bytes] = {}
     for page in page_list:
         out.update(renderer.render(page))
-    for module in (dcat, dcat_us, feeds, ckan, fiscal, jdih):
+    for module in (dcat, dcat_us, feeds, ckan, fiscal, jdih, transparency):
         out.update(module.files(site))
     out.update(sitemap.files(site, [p.route for p in page_list]))
     for asset in sorted(STATIC.iterdir()):
