@@ -278,6 +278,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "dev_title": ("Data untuk mesin", "Data for machines"),
     "dev_intro": ("Semua berkas di bawah ini statis dan dibangun ulang setiap kali ada versi baru.",
                   "All files below are static and rebuilt whenever a new version is published."),
+    "fiscal_files": ("Fiscal Data Package", "Fiscal Data Package"),
+    "fiscal_note": ("Versi ini dalam format Fiscal Data Package (OpenSpending): satu baris per baris anggaran dan "
+                    "fase (approved = APBD murni, adjusted = pergeseran/perubahan, executed = realisasi), arah dari "
+                    "kode akun, klasifikasi Permendagri 90/2019. Diturunkan dari data versi ini; tidak termasuk "
+                    "dalam SHA256SUMS.",
+                    "This version as a Fiscal Data Package (OpenSpending): one row per budget line and phase "
+                    "(approved = APBD murni, adjusted = shift or amendment, executed = realisation), direction from "
+                    "the account code, Permendagri 90/2019 classifications. Derived from this version's data; not "
+                    "listed in SHA256SUMS."),
     # transparency scorecard and release calendar (publish/portal/transparency.py)
     "tr_title": ("Ketepatan waktu publikasi anggaran", "Budget publication timeliness"),
     "tr_year_title": ("Ketepatan waktu publikasi tahun anggaran {year}", "Publication timeliness, fiscal year {year}"),

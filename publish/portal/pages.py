@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from publish.portal import data, regulations, schemaorg
+from publish.portal import ckan, data, fiscal, regulations, schemaorg
 from publish.portal.context import DatasetInfo, Site
 from publish.portal.i18n import both, topic_label
 from publish.portal.render import Page
@@ -83,7 +83,7 @@ def release(site: Site, d: DatasetInfo, rel) -> Page:
              for lang in ("id", "en")}
     if rel.withdrawn:
         title = {lang: f"{title[lang]} ({both('withdrawn')[lang]})" for lang in title}
-    return Page(rel.route, "release.html", title, {"d": d, "rel": rel},
+    return Page(rel.route, "release.html", title, {"d": d, "rel": rel, "fiscal": fiscal.entries(site, d, rel)},
                 crumbs=[("catalog", "katalog/"), (d.declaration.title, d.route)], section="katalog/",
                 description=d.declaration.description, feed=d.route + "feed.xml", head=schemaorg.head(site, d, rel))
 
@@ -93,4 +93,5 @@ def search(site: Site) -> Page:
 
 
 def developers(site: Site) -> Page:
-    return Page("pengembang/", "developers.html", "dev_title", {"datasets": site.published})
+    return Page("pengembang/", "developers.html", "dev_title",
+                {"datasets": site.published, "ckan_prefix": ckan.prefix(site)})

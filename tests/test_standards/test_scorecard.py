@@ -180,3 +180,20 @@ def test_pages_json_and_calendar_are_published(regions):
     assert csv_text.startswith("tahun,dokumen,judul,dataset,tanggal_acuan,paling_lambat")
     assert len(csv_text.strip().splitlines()) == len(calendar) + 1
     assert (site / "transparansi/jadwal/index.html").is_file() and (site / "en/transparansi/jadwal/index.html").is_file()
+
+
+def test_rules_name_declared_datasets_columns_and_windows():
+    from publish.declarations import load_declaration
+
+    root = Path(__file__).resolve().parents[2] / "schemas"
+    for doc in RULES["documents"]:
+        decl = load_declaration(root / doc["dataset"])
+        columns = {doc["year"], doc["measure"], *doc.get("where", {}), (doc.get("legalDate") or {}).get("regulation")}
+        assert columns - {None} <= set(decl.field_names), doc["id"]
+        for standard, window in doc["standards"].items():
+            assert window in RULES["standards"][standard]["windows"], (doc["id"], standard)
+        assert ("periodEnd" in doc) != ("legalDate" in doc), doc["id"]
+    for standard in RULES["standards"].values():
+        assert standard["short"] and standard["title"] and standard["source"]
+        for window in standard["windows"].values():
+            assert window["text"] and (("months" in window) != ("days" in window))
