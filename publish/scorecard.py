@@ -25,11 +25,16 @@ class Snapshot:
 
     version: str
     day: dt.date  # the release date in the portal's time zone
-    years: dict = field(default_factory=dict)  # {year: (count of values, total, regulation most rows cite)}
+    # {year: (count of values, total, regulation most rows cite, whether some stage has a value on every line)}
+    years: dict = field(default_factory=dict)
 
     def fingerprint(self, year: int) -> tuple:
-        count, total, _ = self.years.get(year, (0, 0, None))
+        count, total = self.years.get(year, (0, 0))[:2]
         return (count, total)
+
+    def complete(self, year: int) -> bool:
+        facts = self.years.get(year, ())
+        return bool(facts[3]) if len(facts) > 3 else False
 
 
 def add_window(day: dt.date, window: dict) -> dt.date:
@@ -64,8 +69,11 @@ def _evidence(doc: dict, year: int, snapshots: list[Snapshot], legal: dt.date | 
         return next((s for s in ordered if s.fingerprint(year)[0] > 0), None)
     before = [s for s in ordered if s.day <= legal]
     baseline = before[-1].fingerprint(year) if before else (0, 0)
+    # A year-end report gives every line a value (0 where nothing was spent); figures for some lines only
+    # are an in-year report, whenever they appear.
+    whole = bool(doc.get("complete"))
     return next((s for s in ordered if s.day > legal and s.fingerprint(year)[0] > 0
-                 and s.fingerprint(year) != baseline), None)
+                 and s.fingerprint(year) != baseline and (s.complete(year) or not whole)), None)
 
 
 def grade(published: dt.date | None, legal: dt.date | None, window: dict, today: dt.date) -> dict:

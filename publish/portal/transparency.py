@@ -46,8 +46,12 @@ def snapshots(site: Site, spec: dict) -> dict[str, list[Snapshot]]:
         where = " AND ".join(f'"{k}" = ?' for k in doc.get("where", {})) or "TRUE"
         basis = (doc.get("legalDate") or {}).get("regulation")
         cite = f'mode("{basis}")' if basis else "NULL"
-        sql = (f'SELECT "{doc["year"]}" AS y, count("{doc["measure"]}") AS n, sum("{doc["measure"]}") AS total, '
-               f'{cite} AS basis FROM t WHERE {where} GROUP BY 1')
+        group = f'"{doc["complete"]["by"]}"' if doc.get("complete") else "NULL"
+        # per year: values, their total, the regulation most lines cite, and whether some group (a budget
+        # stage) has a value on every one of its lines
+        sql = (f'SELECT y, sum(n)::BIGINT AS n, sum(total) AS total, min(basis) AS basis, bool_or(n = r AND n > 0) AS full '
+               f'FROM (SELECT "{doc["year"]}" AS y, {group} AS g, count("{doc["measure"]}") AS n, count(*) AS r, '
+               f'sum("{doc["measure"]}") AS total, {cite} AS basis FROM t WHERE {where} GROUP BY 1, 2) GROUP BY 1')
         for rel in info.releases:
             path = rel.folder / "data.parquet"
             if rel.withdrawn or not path.is_file():
@@ -56,7 +60,7 @@ def snapshots(site: Site, spec: dict) -> dict[str, list[Snapshot]]:
             key = ("scorecard", rel.dataset, rel.version, sql, tuple(params))
             if key not in site.cache:
                 site.cache[key] = data.query(path, sql, params)
-            years = {r["y"]: (r["n"], r["total"], r["basis"]) for r in site.cache[key] if r["y"] is not None}
+            years = {r["y"]: (r["n"], r["total"], r["basis"], r["full"]) for r in site.cache[key] if r["y"] is not None}
             out[doc["id"]].append(Snapshot(rel.version, _local_day(rel.released, tz), years))
     return out
 

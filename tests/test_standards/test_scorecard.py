@@ -79,8 +79,8 @@ def test_a_document_not_yet_due_is_pending_and_turns_missing_when_its_window_clo
     assert status(early) == "pending" and status(late) == "missing"
 
 
-def _snap(version, day, year, count, total=100, basis=None):
-    return Snapshot(version, D(day), {year: (count, total, basis)})
+def _snap(version, day, year, count, total=100, basis=None, complete=False):
+    return Snapshot(version, D(day), {year: (count, total, basis, complete)})
 
 
 REGISTER = [{"id": "perda-1", "judul": "Anggaran Pendapatan dan Belanja Daerah Tahun Anggaran 2030",
@@ -138,12 +138,23 @@ def test_published_without_a_known_legal_date_is_not_counted_on_time():
 def test_a_period_report_needs_figures_new_after_the_period_ends():
     # Realisation published in April (a first-quarter report) and never updated: no semester report.
     snaps = {"semester": [_snap("1.0.0", "2030-04-10", 2030, 10, 50)],
-             "year_end": [_snap("1.0.0", "2030-04-10", 2030, 10, 50), _snap("1.1.0", "2031-02-01", 2030, 12, 90)]}
+             "year_end": [_snap("1.0.0", "2030-04-10", 2030, 10, 50),
+                          _snap("1.1.0", "2031-02-01", 2030, 12, 90, complete=True)]}
     card = scorecard(RULES, snaps, REGISTER, [2030], D("2031-12-31"))
     assert _doc(card, "semester")["published"] is None
     assert _doc(card, "semester")["grades"]["obs"]["status"] == "missing"
     assert _doc(card, "year_end")["published"] == {"version": "1.1.0", "date": "2031-02-01"}
     assert _doc(card, "year_end")["days"] == 32
+
+
+def test_realisation_for_some_lines_only_is_no_year_end_report():
+    # Semester figures (half the lines) first published after the year closed: a late in-year report, and the
+    # year-end report is still missing until every line of a stage has its realisation.
+    partial = [_snap("1.0.0", "2031-02-01", 2030, 6, 40, complete=False)]
+    card = scorecard(RULES, {"semester": partial, "year_end": partial}, REGISTER, [2030], D("2032-01-15"))
+    assert _doc(card, "semester")["grades"]["obs"]["status"] == "late"
+    assert _doc(card, "year_end")["published"] is None
+    assert {g["status"] for g in _doc(card, "year_end")["grades"].values()} == {"missing"}
 
 
 def test_calendar_lists_what_is_due_by_the_strictest_window():
@@ -188,7 +199,8 @@ def test_rules_name_declared_datasets_columns_and_windows():
     root = Path(__file__).resolve().parents[2] / "schemas"
     for doc in RULES["documents"]:
         decl = load_declaration(root / doc["dataset"])
-        columns = {doc["year"], doc["measure"], *doc.get("where", {}), (doc.get("legalDate") or {}).get("regulation")}
+        columns = {doc["year"], doc["measure"], *doc.get("where", {}), (doc.get("legalDate") or {}).get("regulation"),
+                   (doc.get("complete") or {}).get("by")}
         assert columns - {None} <= set(decl.field_names), doc["id"]
         for standard, window in doc["standards"].items():
             assert window in RULES["standards"][standard]["windows"], (doc["id"], standard)
