@@ -85,13 +85,15 @@ def coverage(site: Site, rel: ReleaseInfo) -> tuple[str, str] | None:
 def describe(f: FileInfo, rel: ReleaseInfo, rows: int | None) -> dict:
     """What a download holds, in both languages (dct:description of its distribution)."""
     count = {"id": f", {rows:,} baris".replace(",", "."), "en": f", {rows:,} rows"} if rows else {"id": "", "en": ""}
-    fmt = {"csv": "CSV (UTF-8, RFC 4180)", "parquet": "Apache Parquet (bertipe)", "json": "JSON"}.get(f.format, f.format)
+    formats = {"csv": "CSV (UTF-8, RFC 4180)", "parquet": "Apache Parquet (bertipe)", "json": "JSON"}
+    fmt = formats.get(f.format, f.format)
     fmt_en = {"parquet": "Apache Parquet (typed)"}.get(f.format, fmt)
     if f.name.startswith("fiscal/"):
         return {"id": f"Fiscal Data Package versi {rel.version}: {f.title}.",
                 "en": f"Fiscal Data Package of version {rel.version}: {f.title}."}
     if f.name == "datapackage.json":
-        return {"id": f"Deskriptor Data Package versi {rel.version}: kamus data, kunci, lisensi dan hash setiap berkas.",
+        return {"id": f"Deskriptor Data Package versi {rel.version}: kamus data, kunci, lisensi dan hash setiap "
+                      "berkas.",
                 "en": f"Data Package descriptor of version {rel.version}: data dictionary, keys, licence and "
                       "the hash of every file."}
     if f.year:

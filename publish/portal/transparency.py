@@ -49,7 +49,8 @@ def snapshots(site: Site, spec: dict) -> dict[str, list[Snapshot]]:
         group = f'"{doc["complete"]["by"]}"' if doc.get("complete") else "NULL"
         # per year: values, their total, the regulation most lines cite, and whether some group (a budget
         # stage) has a value on every one of its lines
-        sql = (f'SELECT y, sum(n)::BIGINT AS n, sum(total) AS total, min(basis) AS basis, bool_or(n = r AND n > 0) AS full '
+        sql = (f'SELECT y, sum(n)::BIGINT AS n, sum(total) AS total, min(basis) AS basis, '
+               f'bool_or(n = r AND n > 0) AS full '
                f'FROM (SELECT "{doc["year"]}" AS y, {group} AS g, count("{doc["measure"]}") AS n, count(*) AS r, '
                f'sum("{doc["measure"]}") AS total, {cite} AS basis FROM t WHERE {where} GROUP BY 1, 2) GROUP BY 1')
         for rel in info.releases:

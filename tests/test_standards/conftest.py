@@ -70,8 +70,10 @@ def budget(r: Region, year: int, stage: str, basis: str, factor: float, realised
     (shorter account codes) that a fiscal package must not count again."""
     skpd = [("1.02.0.00.0.00.01.0000", "Dinas Kesehatan", "1", "1.02.02"),
             ("5.02.0.00.0.00.01.0000", "Badan Keuangan Daerah", "5", "5.02.02")]
-    lines = [(0, "4.1.01.09.01.0001", "Pajak Hotel", 2_000_000_000), (0, "5.1.01.01.01.0001", "Belanja Gaji", 900_000_000),
-             (0, "5.2.02.05.01.0001", "Belanja Modal Mebel", 300_000_000), (1, "5.1.02.01.01.0024", "Belanja ATK", 150_000_000),
+    lines = [(0, "4.1.01.09.01.0001", "Pajak Hotel", 2_000_000_000),
+             (0, "5.1.01.01.01.0001", "Belanja Gaji", 900_000_000),
+             (0, "5.2.02.05.01.0001", "Belanja Modal Mebel", 300_000_000),
+             (1, "5.1.02.01.01.0024", "Belanja ATK", 150_000_000),
              (1, "6.1.01.01.01.0001", "SiLPA", 500_000_000), (1, "6.2.02.01.01.0001", "Penyertaan Modal", 250_000_000),
              (0, "5.1", "Belanja Operasi (subtotal)", 1_050_000_000), (1, "4", "Pendapatan (subtotal)", 2_000_000_000)]
     rows = []
@@ -90,7 +92,8 @@ def budget(r: Region, year: int, stage: str, basis: str, factor: float, realised
 
 
 def performance(r: Region, year: int) -> list[dict]:
-    return [{"tahun": year, "kode_wilayah": r.kode, "kode_skpd": "1.02.0.00.0.00.01.0000", "nama_skpd": "Dinas Kesehatan",
+    return [{"tahun": year, "kode_wilayah": r.kode, "kode_skpd": "1.02.0.00.0.00.01.0000",
+             "nama_skpd": "Dinas Kesehatan",
              "kode_indikator": "IKU-01", "indikator": "Cakupan imunisasi", "satuan": "persen", "target": 95.0,
              "realisasi": 93.0, "capaian": 97.89}]
 
@@ -110,7 +113,7 @@ def history(r: Region) -> list[tuple[str, str, list[dict], str]]:
         ("2024-05-15", "kinerja", performance(r, 2023), "lkjip-2023.xlsx"),
         ("2024-07-20", "apbd", budget(r, 2024, "murni", "perda-2023-12", 1.1, 0.45), "apbd-2024-sem1.xlsx"),
         ("2024-08-01", "apbd", budget(r, 2024, "pergeseran", "perda-2023-12", 1.12, None), "apbd-2024-geser.xlsx"),
-        ("2024-08-02", "apbd", budget(r, 2024, "pergeseran", "perda-2023-12", 9.99, None), "apbd-2024-geser-salah.xlsx"),
+        ("2024-08-02", "apbd", budget(r, 2024, "pergeseran", "perda-2023-12", 9.99, None), "apbd-2024-salah.xlsx"),
         ("2024-12-20", "apbd", budget(r, 2024, "perubahan", "perda-2024-8", 1.2, None), "apbd-2024-perubahan.xlsx"),
         ("2025-03-10", "apbd", budget(r, 2024, "perubahan", "perda-2024-8", 1.2, 0.95), "apbd-2024-lra.xlsx"),
     ]

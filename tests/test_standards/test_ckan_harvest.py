@@ -223,7 +223,8 @@ def test_every_live_version_is_offered_with_size_and_hash(regions, served, specs
 
     for name, region in specs.items():
         ws = regions[name]
-        status, content = get(f"{served[name]}/api/3/action/package_show?id={'kab-sukamaju' if name == 'A' else '33-71'}-apbd")
+        prefix = "kab-sukamaju" if name == "A" else "33-71"
+        status, content = get(f"{served[name]}/api/3/action/package_show?id={prefix}-apbd")
         assert status == 200
         pkg = json.loads(content)["result"]
         live = [e["version"] for e in list_releases(ws, "apbd") if not e.get("withdrawn")]

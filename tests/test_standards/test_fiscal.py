@@ -118,7 +118,8 @@ def _expected_totals(parquet) -> dict:
                 continue
             chosen = max(present, key=stages.index)
             for r in rows:
-                if r["tahun"] == year and r["tahap"] == chosen and r[measure] is not None and direction(r["kode_rekening"]):
+                counted = r[measure] is not None and direction(r["kode_rekening"])
+                if r["tahun"] == year and r["tahap"] == chosen and counted:
                     totals[(year, phase, direction(r["kode_rekening"]))] += r[measure]
     return dict(totals)
 

@@ -190,7 +190,8 @@ def test_pages_json_and_calendar_are_published(regions):
     csv_text = (site / "transparansi/jadwal-rilis.csv").read_text(encoding="utf-8")
     assert csv_text.startswith("tahun,dokumen,judul,dataset,tanggal_acuan,paling_lambat")
     assert len(csv_text.strip().splitlines()) == len(calendar) + 1
-    assert (site / "transparansi/jadwal/index.html").is_file() and (site / "en/transparansi/jadwal/index.html").is_file()
+    assert (site / "transparansi/jadwal/index.html").is_file()
+    assert (site / "en/transparansi/jadwal/index.html").is_file()
 
 
 def test_rules_name_declared_datasets_columns_and_windows():
