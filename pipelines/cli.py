@@ -340,12 +340,11 @@ def serve(workspace, port):
     Example:
         terbuka serve --port 8000
     """
-    import http.server
+    from publish.portal.server import make_server
 
     if not (workspace.site / "index.html").is_file():
         raise UserError(f"{workspace.site} has no portal yet; run `terbuka demo` or `terbuka build-site` first")
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(workspace.site))
-    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
+    with make_server(workspace.site, port) as server:  # also answers the CKAN API's ?id= and ?start= queries
         click.echo(f"Serving {workspace.site} on http://127.0.0.1:{port}/ (Ctrl+C to stop)")
         try:
             server.serve_forever()

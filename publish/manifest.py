@@ -10,7 +10,9 @@ from publish.files import sha256_file
 
 MANIFEST = "SHA256SUMS"
 RELEASE = "release.json"
-RENDERED = {"index.html"}  # the version's page is rendered by the portal (a tombstone after withdrawal)
+# Rendered by the portal into each version folder, never part of the release: the version's page (a tombstone
+# after withdrawal) and fiscal/, the Fiscal Data Package derived from the version's data (publish/fiscal.py).
+RENDERED = {"index.html", "fiscal"}
 
 
 def write_manifest(folder: Path) -> str:

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from publish.files import place_folder, point_symlink, write_if_changed
 from publish.portal import budget as budget_pages
-from publish.portal import ckan, dcat, dcat_us, feeds, pagefind, pages, performance, regulations, sitemap
+from publish.portal import (ckan, dcat, dcat_us, feeds, fiscal, jdih, pagefind, pages, performance, regulations,
+                            sitemap, transparency)
 from publish.portal.context import Site, load_site
 from publish.portal.render import Page, Renderer
 from publish.portal.views import BUDGET, PERFORMANCE, REGULATIONS, View, declared_views, navigation, of_kind
@@ -38,6 +39,7 @@ def site_pages(site: Site, views: list[View]) -> list[Page]:
         out += regulations.pages(site, view, citing)
     for view in of_kind(views, PERFORMANCE):
         out += performance.pages(site, view)
+    out += transparency.pages(site)
     out += [pages.search(site, views), pages.developers(site)]
     return out
 
@@ -50,7 +52,7 @@ def render_site(site: Site) -> dict[str, str | bytes]:
     out: dict[str, str | bytes] = {}
     for page in page_list:
         out.update(renderer.render(page))
-    for module in (dcat, dcat_us, feeds, ckan):
+    for module in (dcat, dcat_us, feeds, ckan, fiscal, jdih, transparency):
         out.update(module.files(site))
     out.update(sitemap.files(site, [p.route for p in page_list]))
     for asset in sorted(STATIC.iterdir()):

@@ -4,10 +4,7 @@ The words of the data (topics, budget stages, account names) are declared under 
 
 from __future__ import annotations
 
-from functools import cache
 
-from publish.vocabulary import Vocabulary, load_vocabulary
-from publish.workspace import REPO_ROOT
 
 LANGS = ("id", "en")
 DEFAULT = "id"
@@ -277,6 +274,60 @@ TEXT: dict[str, tuple[str, str]] = {
     "dev_title": ("Data untuk mesin", "Data for machines"),
     "dev_intro": ("Semua berkas di bawah ini statis dan dibangun ulang setiap kali ada versi baru.",
                   "All files below are static and rebuilt whenever a new version is published."),
+    "fiscal_files": ("Fiscal Data Package", "Fiscal Data Package"),
+    "fiscal_note": ("Versi ini dalam format Fiscal Data Package (OpenSpending): satu baris per baris anggaran dan "
+                    "fase (approved = APBD murni, adjusted = pergeseran/perubahan, executed = realisasi), arah dari "
+                    "kode akun, klasifikasi Permendagri 90/2019. Diturunkan dari data versi ini; tidak termasuk "
+                    "dalam SHA256SUMS.",
+                    "This version as a Fiscal Data Package (OpenSpending): one row per budget line and phase "
+                    "(approved = APBD murni, adjusted = shift or amendment, executed = realisation), direction from "
+                    "the account code, Permendagri 90/2019 classifications. Derived from this version's data; not "
+                    "listed in SHA256SUMS."),
+    # transparency scorecard and release calendar (publish/portal/transparency.py)
+    "tr_title": ("Ketepatan waktu publikasi anggaran", "Budget publication timeliness"),
+    "tr_year_title": ("Ketepatan waktu publikasi tahun anggaran {year}", "Publication timeliness, fiscal year {year}"),
+    "tr_intro": ("Berapa hari setelah tanggal acuannya (penetapan peraturan atau akhir periode laporan) setiap "
+                 "dokumen anggaran pertama kali terbit di portal ini, dinilai dengan batas waktu Open Budget "
+                 "Survey, PEFA PI-9 dan UU 14/2008. Dokumen yang tidak terbit dihitung tidak ada, tidak pernah "
+                 "tepat waktu.",
+                 "How many days after the date it counts from (the regulation's enactment or the end of the "
+                 "reporting period) each budget document was first published on this portal, graded against the "
+                 "windows of the Open Budget Survey, PEFA PI-9 and UU 14/2008. A document never published counts "
+                 "as missing, never as on time."),
+    "tr_document": ("Dokumen", "Document"),
+    "tr_legal_date": ("Tanggal acuan", "Counts from"),
+    "tr_published": ("Terbit di portal", "Published on the portal"),
+    "tr_days": ("Hari", "Days"),
+    "tr_period_end": ("akhir periode", "end of period"),
+    "tr_not_published": ("belum terbit", "not published"),
+    "tr_unknown": ("tidak diketahui", "unknown"),
+    "tr_due": ("batas {date}", "due {date}"),
+    "tr_rules": ("Aturan yang dipakai", "The rules applied"),
+    "tr_evidence": ("Bukti terbit", "Evidence of publication"),
+    "tr_summary": ("Ringkasan per tahun", "Summary by year"),
+    "tr_obs_count": ("{n} dari {m} dokumen tepat waktu (OBS)", "{n} of {m} documents on time (OBS)"),
+    "tr_pefa_score": ("Skor PEFA PI-9 dari unsur yang terbit di portal ini", "PEFA PI-9 score from the elements "
+                      "published on this portal"),
+    "tr_data": ("Data skor (JSON)", "Scorecard data (JSON)"),
+    "st_on_time": ("tepat waktu", "on time"),
+    "st_late": ("terlambat", "late"),
+    "st_missing": ("tidak ada", "missing"),
+    "st_pending": ("belum jatuh tempo", "not yet due"),
+    "st_none": ("tidak ada perubahan", "no amendment"),
+    "st_no_legal_date": ("tanggal acuan tidak diketahui", "date it counts from unknown"),
+    "st_n/a": ("tidak dinilai", "not graded"),
+    "cal_title": ("Jadwal rilis", "Release calendar"),
+    "cal_intro": ("Kapan setiap dokumen anggaran paling lambat terbit di portal ini, menurut batas waktu yang "
+                  "paling ketat yang berlaku (Satu Data Indonesia meminta jadwal rilis diumumkan).",
+                  "When each budget document is due on this portal at the latest, by the strictest window that "
+                  "applies (Satu Data Indonesia asks for a published release calendar)."),
+    "cal_due": ("Paling lambat", "Due by"),
+    "cal_state": ("Keadaan", "State"),
+    "cal_published": ("terbit {date}", "published {date}"),
+    "cal_overdue": ("lewat batas waktu", "overdue"),
+    "cal_scheduled": ("dijadwalkan", "scheduled"),
+    "cal_after_law": ("setelah peraturannya ditetapkan", "once its regulation is enacted"),
+    "cal_data": ("Jadwal rilis (JSON, CSV)", "Release calendar (JSON, CSV)"),
 }
 
 
@@ -295,17 +346,6 @@ def translator(lang: str):
 def both(key: str, **values) -> dict:
     """A text in every language, as a {lang: text} mapping (for labels computed outside templates)."""
     return {lang: translator(lang)(key, **values) for lang in LANGS}
-
-
-def topic_label(topic: str, lang: str) -> str:
-    """A topic's label from the vocabulary of this repository's schemas/. Pages use their workspace's own
-    (Site.vocabulary); this stays for the catalogue writers that are not handed the site's vocabulary yet."""
-    return _repository_vocabulary().topic_label(topic, lang)
-
-
-@cache
-def _repository_vocabulary() -> Vocabulary:
-    return load_vocabulary(REPO_ROOT / "schemas")
 
 
 def pick(value, lang: str) -> str:

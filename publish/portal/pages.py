@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from publish.portal import data, regulations, schemaorg
+from publish.portal import ckan, data, fiscal, regulations, schemaorg
 from publish.portal.context import DatasetInfo, Site
 from publish.portal.i18n import LANGS, both
-from publish.portal.render import Page, script_json
+from publish.portal.render import Page
 from publish.portal.urls import slug
 from publish.portal.views import REGULATIONS, View
 
@@ -75,9 +75,7 @@ def _links(site: Site, d: DatasetInfo, views: list[View]) -> tuple[dict[str, str
 def dataset(site: Site, d: DatasetInfo, views: list[View]) -> Page:
     rel = d.latest
     rows = data.preview(rel.folder / "data.parquet", PREVIEW_ROWS) if rel else []
-    head = ""
-    if rel:
-        head = f'<script type="application/ld+json">{script_json(schemaorg.dataset(site, d))}</script>'
+    head = schemaorg.head(site, d)  # {lang: JSON-LD}: each page carries it in its own language
     links, known = _links(site, d, views)
     shown_as = [{"route": v.route, "label": v.kind.nav} for v in views if v.dataset is d]
     return Page(d.route, "dataset.html", d.declaration.title,
@@ -92,9 +90,10 @@ def release(site: Site, d: DatasetInfo, rel) -> Page:
              for lang in ("id", "en")}
     if rel.withdrawn:
         title = {lang: f"{title[lang]} ({both('withdrawn')[lang]})" for lang in title}
-    return Page(rel.route, "release.html", title, {"d": d, "rel": rel, "accounts": d.accounts},
+    return Page(rel.route, "release.html", title,
+                {"d": d, "rel": rel, "accounts": d.accounts, "fiscal": fiscal.entries(site, d, rel)},
                 crumbs=[("catalog", "katalog/"), (d.declaration.title, d.route)], section="katalog/",
-                description=d.declaration.description, feed=d.route + "feed.xml")
+                description=d.declaration.description, feed=d.route + "feed.xml", head=schemaorg.head(site, d, rel))
 
 
 def search(site: Site, views: list[View]) -> Page:
@@ -104,4 +103,5 @@ def search(site: Site, views: list[View]) -> Page:
 
 
 def developers(site: Site) -> Page:
-    return Page("pengembang/", "developers.html", "dev_title", {"datasets": site.published})
+    return Page("pengembang/", "developers.html", "dev_title",
+                {"datasets": site.published, "ckan_prefix": ckan.prefix(site)})

@@ -1,10 +1,16 @@
-"""A tiny RDF graph written as Turtle and JSON-LD, deterministically (no blank nodes, sorted output),
-so an unchanged catalogue serialises to the same bytes and a rebuild writes nothing."""
+"""RDF graphs for the catalogues, held and written by rdflib; the same graph always gives the same bytes.
+
+rdflib's Turtle writer orders subjects, predicates and objects itself, so its output does not depend on the
+order triples were added in or on the hash seed (tests/test_standards/test_rdf_stability.py). Its JSON-LD
+writer does depend on both, so the JSON-LD is put in a canonical order before it is written."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+
+import rdflib
+from rdflib.term import Literal, URIRef
 
 PREFIXES = {
     "adms": "http://www.w3.org/ns/adms#",
@@ -19,108 +25,74 @@ PREFIXES = {
     "vcard": "http://www.w3.org/2006/vcard/ns#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
-
-
-class Curie(str):
-    """A prefixed name such as dcat:Dataset (an IRI written short)."""
+UNSAFE = set('<>"{}|^`\\ ')
 
 
 class IRI(str):
-    """A full IRI."""
+    """A full IRI used as an object."""
 
 
 @dataclass(frozen=True)
 class Lit:
     value: str
     lang: str | None = None
-    datatype: str | None = None  # a CURIE, e.g. xsd:dateTime
+    datatype: str | None = None  # a prefixed name, e.g. xsd:dateTime
 
 
 def expand(name: str) -> str:
+    """dcat:Dataset -> http://www.w3.org/ns/dcat#Dataset"""
     prefix, _, local = name.partition(":")
     return PREFIXES[prefix] + local
 
 
 class Graph:
-    """Subjects (IRIs) with their predicates (CURIEs) and objects (IRI, Curie or Lit)."""
+    """A catalogue graph: subjects are IRIs, predicates prefixed names, objects IRI or Lit."""
 
     def __init__(self):
-        self.nodes: dict[str, dict[str, list]] = {}
+        self.rdf = rdflib.Graph(bind_namespaces="none")
+        for prefix, namespace in PREFIXES.items():
+            self.rdf.bind(prefix, namespace)
 
     def add(self, subject: str, predicate: str, obj) -> None:
-        values = self.nodes.setdefault(subject, {}).setdefault(predicate, [])
-        if obj not in values:
-            values.append(obj)
+        self.rdf.add((_iri(subject), URIRef(expand(predicate)), _term(obj)))
 
     def node(self, subject: str, *types: str) -> str:
         """Declare `subject` with its classes (SHACL checks classes without inference, so say them all)."""
         for kind in types:
-            self.add(subject, "rdf:type", Curie(kind))
+            self.rdf.add((_iri(subject), rdflib.RDF.type, URIRef(expand(kind))))
         return subject
 
-    # -- Turtle --------------------------------------------------------------------------------------------------
-
     def turtle(self) -> str:
-        lines = [f"@prefix {p}: <{ns}> ." for p, ns in sorted(PREFIXES.items())] + [""]
-        for subject in sorted(self.nodes):
-            preds = self.nodes[subject]
-            order = sorted(preds, key=lambda p: (p != "rdf:type", p))
-            parts = []
-            for pred in order:
-                objs = ", ".join(_ttl(o) for o in sorted(preds[pred], key=_sort_key))
-                parts.append(f"    {'a' if pred == 'rdf:type' else pred} {objs}")
-            lines.append(f"{_iri(subject)}\n" + " ;\n".join(parts) + " .\n")
-        return "\n".join(lines)
-
-    # -- JSON-LD -------------------------------------------------------------------------------------------------
+        return self.rdf.serialize(format="turtle")
 
     def jsonld(self) -> dict:
-        graph = []
-        for subject in sorted(self.nodes):
-            preds = self.nodes[subject]
-            item: dict = {"@id": subject}
-            if "rdf:type" in preds:
-                item["@type"] = sorted(str(t) for t in preds["rdf:type"])
-            for pred in sorted(p for p in preds if p != "rdf:type"):
-                item[pred] = [_json(o) for o in sorted(preds[pred], key=_sort_key)]
-            graph.append(item)
-        return {"@context": dict(sorted(PREFIXES.items())), "@graph": graph}
+        text = self.rdf.serialize(format="json-ld", context=dict(sorted(PREFIXES.items())), auto_compact=True)
+        return _canonical(json.loads(text))
 
     def jsonld_text(self) -> str:
-        return json.dumps(self.jsonld(), ensure_ascii=False, indent=1) + "\n"
+        return json.dumps(self.jsonld(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
-def _sort_key(obj):
+def _iri(value: str) -> URIRef:
+    """An IRI with the characters Turtle forbids in one (space, quotes, brackets...) percent-encoded."""
+    return URIRef("".join(c if c not in UNSAFE else f"%{ord(c):02X}" for c in str(value)))
+
+
+def _term(obj):
     if isinstance(obj, Lit):
-        return (1, obj.value, obj.lang or "", obj.datatype or "")
-    return (0, str(obj), "", "")
-
-
-def _iri(value: str) -> str:
-    safe = "".join(c if c not in '<>"{}|^`\\ ' else f"%{ord(c):02X}" for c in value)
-    return f"<{safe}>"
-
-
-def _ttl(obj) -> str:
-    if isinstance(obj, Curie):
-        return str(obj)
-    if isinstance(obj, Lit):
-        text = (obj.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-                .replace("\r", "\\r").replace("\t", "\\t"))
         if obj.lang:
-            return f'"{text}"@{obj.lang}'
-        if obj.datatype:
-            return f'"{text}"^^{obj.datatype}'
-        return f'"{text}"'
+            return Literal(obj.value, lang=obj.lang)
+        return Literal(obj.value, datatype=URIRef(expand(obj.datatype)) if obj.datatype else None)
     return _iri(obj)
 
 
-def _json(obj) -> dict:
-    if isinstance(obj, Lit):
-        out = {"@value": obj.value}
-        if obj.lang:
-            out["@language"] = obj.lang
-        elif obj.datatype:
-            out["@type"] = obj.datatype
-        return out
-    return {"@id": str(obj)}
+def _canonical(value):
+    """JSON-LD with every node list and value array sorted: arrays in JSON-LD are unordered sets (no @list
+    is written here), so sorting changes nothing a reader sees and makes the text independent of rdflib's
+    set iteration order."""
+    if isinstance(value, dict):
+        return {k: _canonical(v) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_canonical(v) for v in value]
+        return sorted(items, key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
+    return value

@@ -31,7 +31,7 @@ class Page:
     section: str = ""  # the navigation route this page belongs to
     indexed: bool = False  # Pagefind indexes this page's <main>
     description: dict | str = ""
-    head: str = ""  # extra, already-safe markup for <head> (JSON-LD)
+    head: str | dict = ""  # extra, already-safe markup for <head> (JSON-LD); a {lang: markup} dict per language
     feed: str | None = None  # the Atom feed that belongs to this page
 
 

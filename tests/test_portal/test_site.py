@@ -149,19 +149,22 @@ def test_ckan_api_lists_every_resource_with_its_url(site):
     api = site / "api/3/action"
     names = json.loads((api / "package_list").read_text())["result"]
     assert json.loads((api / "package_list.json").read_text())["result"] == names
-    assert sorted(names) == ["apbd", "kinerja", "peraturan", "wilayah"]
+    assert sorted(names) == ["kab-sukamaju-apbd", "kab-sukamaju-kinerja", "kab-sukamaju-peraturan",
+                             "kab-sukamaju-wilayah"]
     bulk = json.loads((api / "current_package_list_with_resources").read_text())["result"]
-    assert [p["name"] for p in bulk] == names
+    assert sorted(p["name"] for p in bulk) == names
     for name in names:
-        pkg = json.loads((api / "package_show" / name).read_text())["result"]
-        assert pkg == json.loads((api / "package_show" / f"{name}.json").read_text())["result"]
-        latest = os.readlink(site / "datasets" / name / "latest")
-        folder = site / "datasets" / name / latest
+        dataset = name.removeprefix("kab-sukamaju-")
+        pkg = json.loads((api / "package_show" / f"{name}.json").read_text())["result"]
+        assert pkg == json.loads((api / "package_show" / f"{pkg['id']}.json").read_text())["result"]
+        assert pkg == json.loads((api / "package_show" / dataset).read_text())["result"]  # the older address
+        latest = os.readlink(site / "datasets" / dataset / "latest")
+        folder = site / "datasets" / dataset / latest
         expected = {f.name for f in folder.iterdir()
                     if f.name.startswith(("data.", "data-")) or f.name == "datapackage.json"}
-        urls = {r["url"] for r in pkg["resources"]}
-        assert urls == {f"{BASE}datasets/{name}/{latest}/{n}" for n in expected}
-        assert pkg["num_resources"] == len(expected) and pkg["version"] == latest
+        urls = {r["url"] for r in pkg["resources"] if r["version"] == latest}
+        assert {f"{BASE}datasets/{dataset}/{latest}/{n}" for n in expected} <= urls
+        assert pkg["num_resources"] == len(pkg["resources"]) and pkg["version"] == latest
 
 
 def test_dcat_catalog_parses_and_has_a_dataset_and_distribution_per_download(site):
@@ -173,7 +176,8 @@ def test_dcat_catalog_parses_and_has_a_dataset_and_distribution_per_download(sit
     jsonld = rdflib.Graph().parse(site / "catalog.jsonld", format="json-ld")
     assert isomorphic(ttl, jsonld)
     datasets = set(ttl.subjects(RDF.type, DCAT.Dataset))
-    assert len(datasets) == 4
+    versions = [p for p in site.glob("datasets/*/*/release.json") if not p.parent.is_symlink()]
+    assert len(datasets) == 4 + len(versions)  # each dataset, and each of its versions
     downloads = {str(o) for o in ttl.objects(None, DCAT.downloadURL)}
     for name in ("apbd", "kinerja", "peraturan", "wilayah"):
         latest = os.readlink(site / "datasets" / name / "latest")
