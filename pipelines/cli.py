@@ -14,6 +14,7 @@ from assets.validation import check_bytes, reference_tables
 from publish.config import ConfigError
 from publish.declarations import DeclarationError, UnknownDataset, read_declarations
 from publish.ledger import rebuild
+from publish.portal.server import make_server
 from publish.promote import build_preview, promote as promote_preview
 from publish.releases import latest_release, withdraw as withdraw_version
 from publish.verify import verify_all
@@ -340,8 +341,6 @@ def serve(workspace, port):
     Example:
         terbuka serve --port 8000
     """
-    from publish.portal.server import make_server
-
     if not (workspace.site / "index.html").is_file():
         raise UserError(f"{workspace.site} has no portal yet; run `terbuka demo` or `terbuka build-site` first")
     with make_server(workspace.site, port) as server:  # also answers the CKAN API's ?id= and ?start= queries

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from publish.portal import ckan, data, fiscal, regulations, schemaorg
+from publish.portal import ckan, data, fiscal, jdih, regulations, schemaorg
 from publish.portal.context import DatasetInfo, Site
 from publish.portal.i18n import LANGS, both
 from publish.portal.render import Page
@@ -104,4 +104,4 @@ def search(site: Site, views: list[View]) -> Page:
 
 def developers(site: Site) -> Page:
     return Page("pengembang/", "developers.html", "dev_title",
-                {"datasets": site.published, "ckan_prefix": ckan.prefix(site)})
+                {"datasets": site.published, "ckan_prefix": ckan.prefix(site), "jdih": jdih.register(site) is not None})
