@@ -12,6 +12,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pcsv
 
+from assets.unusable import UnusableFile
+from publish.report import id_number
+
 HEAD_ROWS = 50  # rows parsed by Python's csv too: header detection reads them, and they check Arrow's split
 _SENTINEL = "\x00"
 BLOCK = 1 << 20  # Arrow's read size: one thread over 1 MiB blocks beats one block the size of the file
@@ -56,8 +59,36 @@ class GridRows(Sequence):
 
 def split_rows(text: str, delimiter: str, limit: int | None = None) -> list[list[str]]:
     """Rows as Python's csv module splits them (the reference every CSV path here agrees with), the first
-    `limit` only when given."""
-    return list(itertools.islice(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), limit))
+    `limit` only when given. A row the module cannot split raises UnusableFile naming its line."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[list[str]] = []
+    start = 1  # the line the record being read starts on
+    try:
+        for row in itertools.islice(reader, limit):
+            rows.append(row)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise unsplittable(exc, start, reader.line_num) from None
+    return rows
+
+
+def unsplittable(exc: csv.Error, start: int, end: int) -> UnusableFile:
+    """The csv module's refusal in an officer's words: in practice a cell past its 131,072-character ceiling,
+    which a quotation mark that is never closed produces by running the rest of the file into one cell."""
+    span_en = f"line {start}" if end <= start else f"lines {start} to {end}"
+    span_id = f"baris {start}" if end <= start else f"baris {start} sampai {end}"
+    if "field larger than field limit" in str(exc):
+        limit = csv.field_size_limit()
+        limit_id = id_number(limit)
+        return UnusableFile(
+            f"A cell starting on {span_en} is longer than {limit:,} characters (past the 'cellCharacters' "
+            "limit), more than any table cell holds. Usually a quotation mark (\") opens a cell and is never closed, so the rest of the file runs "
+            "into that cell: check the quotes on that line.",
+            f"Sebuah sel yang dimulai pada {span_id} lebih panjang dari {limit_id} karakter (melewati "
+            "batas 'cellCharacters'), melebihi isi sel tabel mana pun. Biasanya tanda kutip (\") membuka sel dan tidak pernah ditutup, sehingga sisa berkas "
+            "masuk ke sel itu: periksa tanda kutip pada baris tersebut.")
+    return UnusableFile(f"The rows on {span_en} cannot be split into cells: {exc}.",
+                        f"Baris pada {span_id} tidak dapat dipecah menjadi sel: {exc}.")
 
 
 def _usual_width(head: list[list[str]]) -> int:
@@ -65,7 +96,8 @@ def _usual_width(head: list[list[str]]) -> int:
     return max(set(widths), key=widths.count) if widths else 1
 
 
-def read_grid(text: str, utf8: bytes, delimiter: str) -> tuple[Grid, list[list[str]]] | None:
+def read_grid(text: str, utf8: bytes, delimiter: str,
+              head: list[list[str]] | None = None) -> tuple[Grid, list[list[str]]] | None:
     """The file's rows as a Grid plus its head rows, or None when Arrow could split a row differently.
 
     `utf8` is `text` encoded as UTF-8 without BOM. Arrow's parser and Python's csv module agree on
@@ -75,7 +107,8 @@ def read_grid(text: str, utf8: bytes, delimiter: str) -> tuple[Grid, list[list[s
     """
     if not text:
         return None
-    head = split_rows(text, delimiter, HEAD_ROWS)
+    if head is None:
+        head = split_rows(text, delimiter, HEAD_ROWS)
     width = _usual_width(head)
     names = [f"c{i}" for i in range(width)]
     odd_text: dict[int, str] = {}
