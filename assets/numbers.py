@@ -12,6 +12,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 STYLES = ("auto", "id", "en")
+# The portal's own form (data.csv, data.parquet): a dot for decimals, no thousands separators, no units or signs.
+# Never declared: a file is read this way when it is in the published layout (assets/published.py).
+PUBLISHED = "published"
+_PUBLISHED_SHAPE = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+INT64 = (-(2**63), 2**63 - 1)
 MARKS = {"id": (".", ","), "en": (",", ".")}  # style -> (thousands separator, decimal mark)
 SCALES = {"rb": 3, "ribu": 3, "jt": 6, "juta": 6, "m": 9, "miliar": 9, "milyar": 9, "t": 12, "triliun": 12}
 
@@ -101,6 +106,15 @@ def _read_core(text: str, core: str, style: str) -> Decimal | ValueProblem:
     return value
 
 
+def _published(text: str) -> Decimal | ValueProblem:
+    if not _PUBLISHED_SHAPE.fullmatch(text):
+        return _type_error(text, "this file is in the portal's published form, whose numbers have a dot for decimals "
+                                 "and no thousands separators (e.g. 1234567.89); write the number that way.",
+                           "berkas ini berbentuk seperti yang diterbitkan portal, yang angkanya memakai titik untuk "
+                           "desimal tanpa pemisah ribuan (misalnya 1234567.89); tulis angkanya seperti itu.")
+    return Decimal(text)
+
+
 def _scaled(value: Decimal, power: int) -> Decimal:
     """value x 10^power, exact, with the zeros spelled out (11300000000, not 1.13E+10)."""
     sign, digits, exponent = value.as_tuple()
@@ -113,7 +127,7 @@ def _scaled(value: Decimal, power: int) -> Decimal:
 def parse_number(text: str, *, style: str = "auto", units: bool = False, currency: bool = False,
                  percent: bool = False) -> Decimal:
     """The exact value of one number string; raises ValueProblem rather than guess."""
-    if style not in STYLES:
+    if style not in STYLES + (PUBLISHED,):
         raise ValueError(f"style must be one of {STYLES}, not {style!r}")
     result = _parse(text, style, units, currency, percent)
     if isinstance(result, ValueProblem):
@@ -126,6 +140,8 @@ def _parse(text: str, style: str, units: bool, currency: bool, percent: bool) ->
     s = text = text.strip()  # str.strip() also removes NBSP, which spreadsheets paste around numbers
     if not s:
         return _type_error(text, "the cell is blank.", "sel ini kosong.")
+    if style == PUBLISHED:
+        return _published(s)
     if not s.strip(_DASHES):  # tables often show "-" for nil; the fix depends on what the officer meant
         return _type_error(text, "leave the cell empty when the value is unknown, or write 0 when it is zero.",
                            "kosongkan sel bila nilainya tidak diketahui, atau tulis 0 bila nilainya nol.")
@@ -184,14 +200,19 @@ def _not_whole(shown) -> ValueProblem:
 
 
 def to_whole(value: Decimal) -> int:
-    """The int of a Decimal with no fraction (Rp0,00 -> 0); raises ValueProblem otherwise."""
+    """The int of a Decimal with no fraction (Rp0,00 -> 0) that fits a whole-number column (64 bits);
+    raises ValueProblem otherwise."""
     if value != value.to_integral_value():
         raise _not_whole(value)
+    if not INT64[0] <= value <= INT64[1]:
+        raise _too_large(str(value))
     return int(value)
 
 
 def _fast_pattern(form: str, kind: str) -> str:
     """A regex for a subset of what _read accepts in one convention (integers: a zero fraction at most)."""
+    if form == PUBLISHED:
+        return r"^-?[0-9]{1,18}$" if kind == "integer" else r"^-?[0-9]+(?:\.[0-9]+)?$"
     thousands, decimal = (re.escape(c) for c in MARKS[form])
     if kind == "integer":  # at most 18 digits, so the bulk cast to int64 cannot overflow
         return rf"^-?(?:[0-9]{{1,18}}|[1-9][0-9]{{0,2}}(?:{thousands}[0-9]{{3}}){{1,5}})(?:{decimal}0+)?$"
@@ -205,6 +226,14 @@ def _fast_path(array: pa.Array, out: np.ndarray, kind: str, style: str, currency
     anything unusual (units, parentheses, NBSP inside, ambiguity, errors) is left to parse_number.
     """
     bare = pc.utf8_trim(array, " \t\u00a0")
+    if style == PUBLISHED:
+        mask = pc.fill_null(pc.match_substring_regex(bare, _fast_pattern(PUBLISHED, kind)), False)
+        where = mask.to_numpy(zero_copy_only=False)
+        if kind == "integer":
+            out[where] = pc.cast(bare.filter(mask), pa.int64()).to_numpy().tolist()
+        else:
+            out[where] = list(map(Decimal, bare.filter(mask).to_pylist()))
+        return where
     if currency:
         bare = pc.replace_substring_regex(bare, r"^(-?)[ ]*(?:[Rr][Pp]\.?|[Ii][Dd][Rr])[ ]*", r"\1")
     if percent:
@@ -240,7 +269,7 @@ def parse_number_column(values: Sequence[str | None], *, kind: str = "number", s
     """Parsed values (int or Decimal, None when missing or failed) and {position: problem} for failed cells."""
     if kind not in ("number", "integer"):
         raise ValueError(f"kind must be 'number' or 'integer', not {kind!r}")
-    if style not in STYLES:
+    if style not in STYLES + (PUBLISHED,):
         raise ValueError(f"style must be one of {STYLES}, not {style!r}")
     array = _as_strings(values)
     out = np.full(len(array), None, dtype=object)
@@ -265,6 +294,24 @@ def _parse_cell(text: str, kind: str, style: str, units: bool, currency: bool, p
     if not text.strip():
         return None
     value = _parse(text, style, units, currency, percent)
-    if kind == "integer" and not isinstance(value, ValueProblem):
-        return int(value) if value == value.to_integral_value() else _not_whole(text.strip())
+    if isinstance(value, ValueProblem):
+        return value
+    if kind == "integer":
+        if value != value.to_integral_value():
+            return _not_whole(text.strip())
+        return int(value) if INT64[0] <= value <= INT64[1] else _too_large(text.strip())
+    if abs(value) > _FLOAT_MAX:
+        return _too_large(text.strip())
     return value
+
+
+_FLOAT_MAX = Decimal("1.7976931348623157e308")  # past this a number column's float would be infinite
+
+
+def _too_large(shown: str) -> ValueProblem:
+    largest = f"{INT64[1]:,}"
+    return ValueProblem("type-error",
+                        f"'{shown[:60]}' is too large to be a value in this column (whole numbers go up to "
+                        f"{largest}); check the cell.",
+                        f"'{shown[:60]}' terlalu besar untuk menjadi nilai di kolom ini (bilangan bulat paling "
+                        f"besar {largest.replace(',', '.')}); periksa selnya.")
