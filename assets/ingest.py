@@ -16,8 +16,8 @@ from assets.grid import Grid
 from assets.header import (HEADER_SCAN_ROWS, alias_index, find_header, find_tiers, map_header, normalise_label,
                            tier_problem)
 from assets.levels import summary_rows
-from assets.numbers import INT64, PUBLISHED, ValueProblem, parse_number_column
-from assets.published import in_published_form, published_note
+from assets.numbers import INT64, ValueProblem, parse_number_column
+from assets.conventions import date_options, in_published_form, number_options, published_note
 from assets.reading import Sheet, UnusableFile
 from assets.sheet import ROW
 from publish.declarations import Declaration
@@ -225,21 +225,6 @@ def collect_columns(grid: Grid, start: int, width: int, totals: Totals):
     return cells, numbers, problems
 
 
-def _number_options(declaration: Declaration, name: str, published: bool = False) -> dict:
-    if published:  # the portal's own form: no units, currency signs or percent signs to read
-        return {"style": PUBLISHED, "units": False, "currency": False, "percent": False}
-    conf = dict(declaration.source.get("numbers", {}))
-    conf.update(conf.pop("fields", {}).get(name, {}))
-    return {"style": conf.get("style", "auto"), "units": bool(conf.get("units")),
-            "currency": bool(conf.get("currency")), "percent": bool(conf.get("percent"))}
-
-
-def _date_options(declaration: Declaration, published: bool = False) -> dict:
-    conf = declaration.source.get("dates", {})
-    formats = ("iso",) if published else tuple(conf.get("formats", ("iso", "id-long", "dd/mm/yyyy")))
-    return {"formats": formats, "zero_date": conf.get("zeroDate", "error")}
-
-
 def _value_map(texts: pa.Array, mapped: dict) -> pa.Array:
     """valueMaps applied in bulk: a mapped text becomes its value, any other text stays."""
     keys = pa.array(list(mapped), pa.string())
@@ -280,13 +265,13 @@ def cast_strings(values: pa.Array, spec: dict, declaration: Declaration, row_num
             texts = pa.array([mapped.get(s, s) if s is not None else None for s in texts.to_pylist()])
         return texts, []
     if kind in ("integer", "year"):
-        parsed, failed = parse_number_column(texts, kind="integer", **_number_options(declaration, name, published))
+        parsed, failed = parse_number_column(texts, kind="integer", **number_options(declaration, name, published))
         out = pa.array(parsed, pa.int64())
     elif kind == "number":
-        parsed, failed = parse_number_column(texts, kind="number", **_number_options(declaration, name, published))
+        parsed, failed = parse_number_column(texts, kind="number", **number_options(declaration, name, published))
         out = pa.array([None if p is None else float(p) for p in parsed], pa.float64())
     elif kind == "date":
-        parsed, failed = parse_date_column(texts.to_pylist(), **_date_options(declaration, published))
+        parsed, failed = parse_date_column(texts.to_pylist(), **date_options(declaration, published))
         out = pa.array(parsed, pa.date32())
     elif kind == "boolean":
         parsed, failed = _booleans(texts.to_pylist())
@@ -355,13 +340,13 @@ def cast_column(values, spec: dict, declaration: Declaration, row_numbers, publi
             parsed, failed = [mapped.get(s, s) for s in strings], {}
         elif kind in ("integer", "year"):
             parsed, failed = parse_number_column(strings, kind="integer",
-                                                 **_number_options(declaration, name, published))
+                                                 **number_options(declaration, name, published))
         elif kind == "number":
             parsed, failed = parse_number_column(strings, kind="number",
-                                                 **_number_options(declaration, name, published))
+                                                 **number_options(declaration, name, published))
             parsed = [None if p is None else float(p) for p in parsed]
         elif kind == "date":
-            parsed, failed = parse_date_column(strings, **_date_options(declaration, published))
+            parsed, failed = parse_date_column(strings, **date_options(declaration, published))
         elif kind == "boolean":
             parsed, failed = _booleans(strings)
         else:

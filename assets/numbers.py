@@ -16,6 +16,9 @@ STYLES = ("auto", "id", "en")
 # Never declared: a file is read this way when it is in the published layout (assets/published.py).
 PUBLISHED = "published"
 _PUBLISHED_SHAPE = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+# 1.500 is one thousand five hundred the Indonesian way and 1.5 written by hand; the published writer never
+# ends a fraction with 0, so in a file of the published form such a cell is refused as ambiguous.
+_PUBLISHED_AMBIGUOUS = r"^-?[1-9][0-9]{0,2}\.[0-9]{2}0$"
 INT64 = (-(2**63), 2**63 - 1)
 MARKS = {"id": (".", ","), "en": (",", ".")}  # style -> (thousands separator, decimal mark)
 SCALES = {"rb": 3, "ribu": 3, "jt": 6, "juta": 6, "m": 9, "miliar": 9, "milyar": 9, "t": 12, "triliun": 12}
@@ -107,6 +110,18 @@ def _read_core(text: str, core: str, style: str) -> Decimal | ValueProblem:
 
 
 def _published(text: str) -> Decimal | ValueProblem:
+    if re.fullmatch(_PUBLISHED_AMBIGUOUS, text):
+        whole, fraction = text.split(".")
+        short = whole + ("." + fraction.rstrip("0") if fraction.rstrip("0") else "")
+        grouped = whole + fraction
+        return ValueProblem(
+            "ambiguous-number",
+            f"'{text}' is ambiguous: this file is in the portal's published form, where it would be {short}, but "
+            f"written the Indonesian way it is {grouped}. The portal never writes a decimal ending in 0: write "
+            f"{short} or {grouped}.",
+            f"'{text}' ambigu: berkas ini berbentuk seperti yang diterbitkan portal, yang membacanya {short}, "
+            f"tetapi menurut cara tulis Indonesia nilainya {grouped}. Portal tidak pernah menulis desimal yang "
+            f"berakhir 0: tulis {short} atau {grouped}.")
     if not _PUBLISHED_SHAPE.fullmatch(text):
         return _type_error(text, "this file is in the portal's published form, whose numbers have a dot for decimals "
                                  "and no thousands separators (e.g. 1234567.89); write the number that way.",
@@ -227,7 +242,9 @@ def _fast_path(array: pa.Array, out: np.ndarray, kind: str, style: str, currency
     """
     bare = pc.utf8_trim(array, " \t\u00a0")
     if style == PUBLISHED:
-        mask = pc.fill_null(pc.match_substring_regex(bare, _fast_pattern(PUBLISHED, kind)), False)
+        mask = pc.and_not(pc.match_substring_regex(bare, _fast_pattern(PUBLISHED, kind)),
+                          pc.match_substring_regex(bare, _PUBLISHED_AMBIGUOUS))
+        mask = pc.fill_null(mask, False)
         where = mask.to_numpy(zero_copy_only=False)
         if kind == "integer":
             out[where] = pc.cast(bare.filter(mask), pa.int64()).to_numpy().tolist()
