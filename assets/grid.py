@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -12,6 +13,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pcsv
 
+from assets.limits import Limits
+from assets.sheet import column_letter
 from assets.unusable import UnusableFile
 from publish.report import id_number
 
@@ -57,19 +60,46 @@ class GridRows(Sequence):
         return [column[at].as_py() for column in self.grid.columns]
 
 
-def split_rows(text: str, delimiter: str, limit: int | None = None) -> list[list[str]]:
+def split_rows(text: str, delimiter: str, limit: int | None = None, limits: Limits | None = None) -> list[list[str]]:
     """Rows as Python's csv module splits them (the reference every CSV path here agrees with), the first
-    `limit` only when given. A row the module cannot split raises UnusableFile naming its line."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    `limit` only when given. A row the module cannot split raises UnusableFile naming its line; with
+    `limits`, so does a row past them, as it is read."""
+    reader = csv.reader(_lines(text), delimiter=delimiter)
     rows: list[list[str]] = []
     start = 1  # the line the record being read starts on
+    cells = 0
     try:
         for row in itertools.islice(reader, limit):
+            if limits is not None:
+                cells += len(row)
+                _within(row, len(rows) + 1, cells, limits)
             rows.append(row)
             start = reader.line_num + 1
     except csv.Error as exc:
         raise unsplittable(exc, start, reader.line_num) from None
     return rows
+
+
+def _within(row: list[str], number: int, cells: int, limits: Limits) -> None:
+    if number > limits.rows:
+        raise limits.exceeded("rows")
+    if len(row) > limits.columns:
+        raise limits.exceeded("columns", len(row), where=f"row {number}", where_id=f"baris {number}")
+    if cells > limits.cells:
+        raise limits.exceeded("cells", where=f"by row {number}", where_id=f"pada baris {number}")
+    for pos, cell in enumerate(row):
+        if len(cell) > limits.cellCharacters:
+            where = f"{column_letter(pos + 1)}{number}"
+            raise limits.exceeded("cellCharacters", len(cell), where=f"cell {where}", where_id=f"sel {where}")
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def _lines(text: str):
+    """The lines of `text` with their endings, as io.StringIO(text, newline="") gives them, one at a time:
+    a StringIO would hold the whole file again, at four bytes a character."""
+    return (m.group() for m in _LINE.finditer(text))
 
 
 def unsplittable(exc: csv.Error, start: int, end: int) -> UnusableFile:
@@ -96,19 +126,17 @@ def _usual_width(head: list[list[str]]) -> int:
     return max(set(widths), key=widths.count) if widths else 1
 
 
-def read_grid(text: str, utf8: bytes, delimiter: str,
-              head: list[list[str]] | None = None) -> tuple[Grid, list[list[str]]] | None:
+def read_grid(utf8: bytes, delimiter: str, head: list[list[str]]) -> tuple[Grid, list[list[str]]] | None:
     """The file's rows as a Grid plus its head rows, or None when Arrow could split a row differently.
 
-    `utf8` is `text` encoded as UTF-8 without BOM. Arrow's parser and Python's csv module agree on
+    `utf8` is the file as UTF-8 without BOM, `head` its first HEAD_ROWS rows as split_rows splits them
+    (the caller holds the text only that long). Arrow's parser and Python's csv module agree on
     every well-formed file; they differ where a quoted cell runs to the end of the file (Arrow drops
     a final line break inside it). A sentinel record appended to the bytes shows that case: it is
     swallowed into the open quote. Callers then read the file with Python's csv module.
     """
-    if not text:
+    if not utf8:
         return None
-    if head is None:
-        head = split_rows(text, delimiter, HEAD_ROWS)
     width = _usual_width(head)
     names = [f"c{i}" for i in range(width)]
     odd_text: dict[int, str] = {}
@@ -118,14 +146,14 @@ def read_grid(text: str, utf8: bytes, delimiter: str,
         return "skip"
 
     ending = b"" if utf8.endswith((b"\n", b"\r")) else b"\n"
-    data = utf8 + ending + _SENTINEL.encode()
-    whole = min(len(data) + 64, 2**31 - 1)
+    tail = ending + _SENTINEL.encode()
+    whole = min(len(utf8) + len(tail) + 64, 2**31 - 1)
     # Arrow can lose the \n of a quoted \r\n that falls on a block boundary: such files are one block.
     block = whole if b"\r" in utf8 and b'"' in utf8 else min(BLOCK, whole)
     while True:
         odd_text.clear()
         try:
-            table = _read(data, names, delimiter, block, keep_aside)
+            table = _read(_Joined(utf8, tail), names, delimiter, block, keep_aside)
             break
         except pa.ArrowException:  # a record longer than a block, or bytes Arrow refuses
             if block == whole:
@@ -142,17 +170,41 @@ def read_grid(text: str, utf8: bytes, delimiter: str,
     odd = {number: _split(line, delimiter) for number, line in odd_text.items()}
     numbers = np.setdiff1d(np.arange(1, count + 1, dtype=np.int64), np.fromiter(odd, np.int64, len(odd)),
                            assume_unique=True)
-    grid = Grid([table.column(i).combine_chunks() for i in range(width)], numbers, odd, count)
+    columns = []
+    for _ in range(width):  # one column at a time, each freed from the table as it is copied out
+        columns.append(table.column(0).combine_chunks())
+        table = table.remove_column(0)
+    grid = Grid(columns, numbers, odd, count)
     rows = GridRows(grid, head)
     if count < len(head) or (len(head) < HEAD_ROWS and count != len(head)) or any(_unlike(rows.grid_row(i), row) for i, row in enumerate(head)):
         return None
     return grid, head
 
 
-def _read(data: bytes, names: list[str], delimiter: str, block: int, handler) -> pa.Table:
+class _Joined(io.RawIOBase):
+    """The file's bytes followed by the sentinel, read without copying the file into a new bytes object."""
+
+    def __init__(self, *parts: bytes):
+        self.parts = [memoryview(p) for p in parts]
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while self.parts and not len(self.parts[0]):
+            self.parts.pop(0)
+        if not self.parts:
+            return 0
+        n = min(len(buffer), len(self.parts[0]))
+        buffer[:n] = self.parts[0][:n]
+        self.parts[0] = self.parts[0][n:]
+        return n
+
+
+def _read(data, names: list[str], delimiter: str, block: int, handler) -> pa.Table:
     # Row numbers reach the invalid-row handler only when Arrow reads on one thread.
     return pcsv.read_csv(
-        io.BytesIO(data),
+        io.BufferedReader(data, 1 << 20),
         read_options=pcsv.ReadOptions(column_names=names, use_threads=False, block_size=block),
         parse_options=pcsv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False, newlines_in_values=True,
                                         invalid_row_handler=handler),

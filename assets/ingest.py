@@ -16,7 +16,7 @@ from assets.grid import Grid
 from assets.header import (HEADER_SCAN_ROWS, alias_index, find_header, find_tiers, map_header, normalise_label,
                            tier_problem)
 from assets.levels import summary_rows
-from assets.numbers import INT64, ValueProblem, parse_number_column
+from assets.numbers import INT64, ValueProblem, parse_number_array, parse_number_column
 from assets.conventions import date_options, in_published_form, number_options, published_note
 from assets.reading import Sheet, UnusableFile
 from assets.sheet import ROW
@@ -207,8 +207,9 @@ def collect_columns(grid: Grid, start: int, width: int, totals: Totals):
         for n in numbers[_where(keep)]:
             found.add("missing", lambda n=n: _missing_cell(int(n), length, width))
         cells += [pc.cast(pa.nulls(count), pa.string()).fill_null("")] * (width - length)
-    cells = [c.filter(keep) for c in cells]
-    numbers = numbers[_where(keep)]
+    if not pc.all(keep).as_py():  # nothing left out: the columns stay as read, without a copy
+        cells = [c.filter(keep) for c in cells]
+        numbers = numbers[_where(keep)]
     odd_rows, odd_numbers = [], []
     for number, row in sorted(grid.odd.items()):
         if number > start + 1:
@@ -264,12 +265,9 @@ def cast_strings(values: pa.Array, spec: dict, declaration: Declaration, row_num
         elif mapped:
             texts = pa.array([mapped.get(s, s) if s is not None else None for s in texts.to_pylist()])
         return texts, []
-    if kind in ("integer", "year"):
-        parsed, failed = parse_number_column(texts, kind="integer", **number_options(declaration, name, published))
-        out = pa.array(parsed, pa.int64())
-    elif kind == "number":
-        parsed, failed = parse_number_column(texts, kind="number", **number_options(declaration, name, published))
-        out = pa.array([None if p is None else float(p) for p in parsed], pa.float64())
+    if kind in ("integer", "year", "number"):
+        out, failed = parse_number_array(texts, kind="number" if kind == "number" else "integer",
+                                         **number_options(declaration, name, published))
     elif kind == "date":
         parsed, failed = parse_date_column(texts.to_pylist(), **date_options(declaration, published))
         out = pa.array(parsed, pa.date32())

@@ -54,17 +54,19 @@ class Limits:
     Each default keeps the reading of a file at its limit well under 1 GB of memory (tests/test_hostile
     measures the worst cases); a dataset may declare lower or higher values in source.json "limits"."""
 
-    bytes: int = 256 * MIB
+    bytes: int = 100 * MIB  # a CSV is read in about five times its size
     rows: int = 2_000_000
     columns: int = 1_000
     # Excel stores at most 32,767 characters in a cell; Python's csv module stops at 131,072.
     cellCharacters: int = 32_767
-    cells: int = 4_000_000
-    unpackedBytes: int = 256 * MIB
+    # Workbooks and JSON are read cell by cell into Python objects (about 100 bytes each), and openpyxl reads
+    # some 40,000 cells a second: these bound both memory and time.
+    cells: int = 1_500_000
+    unpackedBytes: int = 64 * MIB  # shared strings take about six times their XML size once read
     compressionRatio: int = 200
-    partBytes: int = 32 * MIB  # parts openpyxl parses whole into a tree; sheets and shared strings are streamed
+    partBytes: int = 8 * MIB  # parts openpyxl parses whole into a tree (styles: about 15 times their size)
     jsonDepth: int = 32
-    jsonBytes: int = 48 * MIB
+    jsonBytes: int = 32 * MIB  # parsed JSON takes up to about ten times its size
 
     @classmethod
     def declared(cls, source: dict | None) -> "Limits":

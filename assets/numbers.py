@@ -234,8 +234,9 @@ def _fast_pattern(form: str, kind: str) -> str:
     return rf"^-?(?:[0-9]+|[1-9][0-9]{{0,2}}(?:{thousands}[0-9]{{3}})+)(?:{decimal}[0-9]+)?$"
 
 
-def _fast_path(array: pa.Array, out: np.ndarray, kind: str, style: str, currency: bool, percent: bool) -> np.ndarray:
-    """Fill `out` in bulk for cells parse_number would read without fuss; returns the mask of cells filled.
+def _fast_cells(array: pa.Array, kind: str, style: str, currency: bool, percent: bool):
+    """(mask, plain) pairs for cells parse_number would read without fuss: `plain` holds those cells as digits
+    with at most a '.' decimal mark, which Arrow casts exactly.
 
     Every cell this accepts must be one parse_number accepts with the same value (a test checks that);
     anything unusual (units, parentheses, NBSP inside, ambiguity, errors) is left to parse_number.
@@ -245,17 +246,12 @@ def _fast_path(array: pa.Array, out: np.ndarray, kind: str, style: str, currency
         mask = pc.and_not(pc.match_substring_regex(bare, _fast_pattern(PUBLISHED, kind)),
                           pc.match_substring_regex(bare, _PUBLISHED_AMBIGUOUS))
         mask = pc.fill_null(mask, False)
-        where = mask.to_numpy(zero_copy_only=False)
-        if kind == "integer":
-            out[where] = pc.cast(bare.filter(mask), pa.int64()).to_numpy().tolist()
-        else:
-            out[where] = list(map(Decimal, bare.filter(mask).to_pylist()))
-        return where
+        yield mask, bare.filter(mask)
+        return
     if currency:
         bare = pc.replace_substring_regex(bare, r"^(-?)[ ]*(?:[Rr][Pp]\.?|[Ii][Dd][Rr])[ ]*", r"\1")
     if percent:
         bare = pc.replace_substring_regex(bare, r"[ ]*%$", "")
-    done = np.zeros(len(array), dtype=bool)
     for form in ("id", "en") if style == "auto" else (style,):
         mask = pc.match_substring_regex(bare, _fast_pattern(form, kind))
         if style == "auto":  # 313.637 or 1,500 fits both conventions: parse_number explains why it refuses
@@ -263,12 +259,20 @@ def _fast_path(array: pa.Array, out: np.ndarray, kind: str, style: str, currency
         mask = pc.fill_null(mask, False)
         thousands, decimal = MARKS[form]
         plain = pc.replace_substring(bare.filter(mask), thousands, "")
-        where = mask.to_numpy(zero_copy_only=False)
         if kind == "integer":
             plain = pc.replace_substring_regex(plain, re.escape(decimal) + "0+$", "")
+        yield mask, pc.replace_substring(plain, decimal, ".") if decimal != "." else plain
+
+
+def _fast_path(array: pa.Array, out: np.ndarray, kind: str, style: str, currency: bool, percent: bool) -> np.ndarray:
+    """Fill `out` (Python ints or Decimals) in bulk for the cells _fast_cells takes; returns their mask."""
+    done = np.zeros(len(array), dtype=bool)
+    for mask, plain in _fast_cells(array, kind, style, currency, percent):
+        where = mask.to_numpy(zero_copy_only=False)
+        if kind == "integer":
             out[where] = pc.cast(plain, pa.int64()).to_numpy().tolist()
         else:
-            out[where] = list(map(Decimal, pc.replace_substring(plain, decimal, ".").to_pylist()))
+            out[where] = list(map(Decimal, plain.to_pylist()))
         done |= where
     return done
 
@@ -304,6 +308,36 @@ def parse_number_column(values: Sequence[str | None], *, kind: str = "number", s
         else:
             out[position] = result
     return out.tolist(), problems
+
+
+def parse_number_array(values, *, kind: str = "number", style: str = "auto", units: bool = False,
+                       currency: bool = False, percent: bool = False) -> tuple[pa.Array, dict[int, ValueProblem]]:
+    """parse_number_column for Arrow text, into an Arrow int64 or float64 array: the common cells are cast in
+    bulk without a Python object each, so a million-row column costs a few arrays of memory."""
+    if kind not in ("number", "integer"):
+        raise ValueError(f"kind must be 'number' or 'integer', not {kind!r}")
+    array = _as_strings(values)
+    out = np.zeros(len(array), dtype=np.int64 if kind == "integer" else np.float64)
+    valid = np.zeros(len(array), dtype=bool)
+    target = pa.int64() if kind == "integer" else pa.float64()
+    for mask, plain in _fast_cells(array, kind, style, currency, percent):
+        where = mask.to_numpy(zero_copy_only=False)
+        out[where] = pc.cast(plain, target).to_numpy(zero_copy_only=False)
+        valid |= where
+    rest = pc.and_not(pa.array(~valid), array.is_null())
+    positions = np.flatnonzero(rest.to_numpy(zero_copy_only=False))
+    problems: dict[int, ValueProblem] = {}
+    cache: dict[str, object] = {}
+    for position, text in zip(positions.tolist(), array.filter(rest).to_pylist()):
+        if text not in cache:
+            cache[text] = _parse_cell(text, kind, style, units, currency, percent)
+        result = cache[text]
+        if isinstance(result, ValueProblem):
+            problems[position] = result
+        elif result is not None:
+            out[position] = result if kind == "integer" else float(result)
+            valid[position] = True
+    return pa.array(out, mask=~valid), problems
 
 
 def _parse_cell(text: str, kind: str, style: str, units: bool, currency: bool, percent: bool):

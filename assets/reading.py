@@ -141,22 +141,34 @@ def read_csv(data: bytes, limits: Limits | None = None) -> Sheet:
     delimiter = sniff_delimiter(text)
     head = split_rows(text, delimiter, HEAD_ROWS)
     check_rows(head, limits)
+    notes = [legacy_note(text)] if encoding == "cp1252" else []
     utf8 = data if encoding == "utf-8" else data[3:] if encoding == "utf-8-sig" else text.encode("utf-8")
-    found = read_grid(text, utf8, delimiter, head)
+    # The text is held again only if Arrow cannot split the file: a file's worth of memory less meanwhile.
+    del text
+    found = read_grid(utf8, delimiter, head)
     if found is not None:
         grid, head = found
         check_grid(grid, limits)
-        sheet = Sheet("csv", GridRows(grid, head), encoding=encoding, delimiter=delimiter, grid=grid)
-    else:
-        # A file ending inside a quoted cell: Python's csv module alone says how to split it.
-        rows = split_rows(text, delimiter, limits.rows + 1)
-        if len(rows) > limits.rows:
-            raise limits.exceeded("rows")
-        check_rows(rows, limits)
-        sheet = Sheet("csv", rows, encoding=encoding, delimiter=delimiter)
-    if encoding == "cp1252":
-        sheet.notes.append(legacy_note(text))
-    return sheet
+        return Sheet("csv", GridRows(grid, head), encoding=encoding, delimiter=delimiter, grid=grid, notes=notes)
+    # A file ending inside a quoted cell: Python's csv module alone says how to split it.
+    rows = split_rows(decode_text(data)[0], delimiter, limits=limits)
+    if rows:
+        notes.append(unclosed_quote(rows))
+    return Sheet("csv", rows, encoding=encoding, delimiter=delimiter, notes=notes)
+
+
+def unclosed_quote(rows: list[list[str]]) -> Problem:
+    """The file ends inside a quoted cell: the last row's quote swallowed the rest of the file."""
+    last = rows[-1]
+    pos = max(range(len(last)), key=lambda i: (("\n" in last[i]) or ("\r" in last[i]), len(last[i]))) if last else 0
+    where = f"{column_letter(pos + 1)}{len(rows)}"
+    return Problem(type="unclosed-quote", row=len(rows), value=(last[pos][:60] if last else None),
+                   note=f"Cell {where} opens a quotation mark (\") that is never closed, so everything after it, to "
+                        "the end of the file, was read into that one cell. Close the quote (or remove it) and drop "
+                        "the file again.",
+                   note_id=f"Sel {where} membuka tanda kutip (\") yang tidak pernah ditutup, sehingga semua isi "
+                           "sesudahnya sampai akhir berkas terbaca sebagai satu sel. Tutup tanda kutipnya (atau "
+                           "hapus) lalu kirim ulang berkasnya.")
 
 
 def legacy_note(text: str) -> Problem:

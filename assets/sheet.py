@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from assets.grid import Grid
 from publish.report import Problem
+
+if TYPE_CHECKING:  # grid.py names columns with column_letter from here
+    from assets.grid import Grid
 
 
 ROW = "__row"  # the source row number (header = row 1 for a header-first file), kept beside the data for reports
