@@ -49,6 +49,12 @@ def read_parquet(data: bytes, limits: Limits | None = None) -> Sheet:
         raise limits.exceeded("rows", meta.num_rows)
     if meta.num_columns > limits.columns:
         raise limits.exceeded("columns", meta.num_columns)
+    # A column of one repeated value packs to almost nothing: as text, every cell takes at least two bytes (as
+    # in a CSV, "x,"), so a Parquet file may hold no more cells than the largest accepted CSV could.
+    if 2 * meta.num_rows * meta.num_columns > limits.bytes:
+        raise limits.exceeded("bytes", 2 * meta.num_rows * meta.num_columns,
+                              where="its cells written as CSV, at two bytes each at least",
+                              where_id="selnya bila ditulis sebagai CSV, paling sedikit dua byte per sel")
     unpacked = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
     if unpacked > limits.unpackedBytes:
         raise limits.exceeded("unpackedBytes", unpacked)

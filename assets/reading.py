@@ -14,7 +14,7 @@ from assets.limits import Limits
 from assets.sheet import Sheet, column_letter
 from assets.unusable import UnusableFile
 from assets.workbook import read_xlsx
-from publish.report import INFO, Problem
+from publish.report import INFO, Problem, id_number
 
 __all__ = ["Sheet", "UnusableFile", "decode_text", "detect_format", "read_csv", "read_json", "read_sheet",
            "read_xlsx", "sniff_delimiter"]
@@ -200,6 +200,12 @@ def read_json(data: bytes, records: str | None = None, limits: Limits | None = N
     limits = limits or Limits()
     if len(data) > limits.jsonBytes:  # parsed JSON takes several times its size in memory
         raise limits.exceeded("jsonBytes", len(data))
+    # Parsed, an empty {} takes some 30 times its three bytes: count containers and strings before parsing.
+    containers, strings = data.count(b"{") + data.count(b"["), data.count(b'"') // 2
+    if containers > 2 * limits.cells or strings > 3 * limits.cells:
+        raise limits.exceeded("cells", where=f"{containers:,} objects and lists, {strings:,} texts before parsing",
+                              where_id=f"{id_number(containers)} objek dan daftar, {id_number(strings)} teks sebelum "
+                                       "diurai")
     text, encoding = decode_text(data)
     try:
         doc = json.loads(text)

@@ -138,13 +138,30 @@ def _cell(value):
     return value
 
 
+def _unsafe_xml(exc: BaseException | None) -> UnusableFile | None:
+    """defusedxml's refusal (entities, a DTD, external references) in an officer's words; None for other errors."""
+    from defusedxml import DefusedXmlException  # imported with openpyxl, only when a workbook arrives
+
+    while exc is not None and not isinstance(exc, DefusedXmlException):
+        exc = exc.__cause__ or exc.__context__  # openpyxl wraps the parser's error in its own
+    if exc is None:
+        return None
+    return UnusableFile(
+        f"This workbook's XML declares entities ({exc.__class__.__name__}), which spreadsheet programs never write "
+        "and which attacks use to expand text without end or to read files of the server; it is not opened. "
+        "Re-save the workbook from the spreadsheet program, or send CSV.",
+        f"XML buku kerja ini mendeklarasikan entitas ({exc.__class__.__name__}), yang tidak pernah ditulis program "
+        "lembar kerja dan dipakai serangan untuk memperbesar teks tanpa batas atau membaca berkas server; berkas "
+        "tidak dibuka. Simpan ulang buku kerja dari program lembar kerja, atau kirim CSV.")
+
+
 def _open(data: bytes, data_only: bool):
     import openpyxl  # slow to import: only when a workbook arrives
 
     try:
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only, keep_links=False)
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
-        raise UnusableFile(
+        raise _unsafe_xml(exc) or UnusableFile(
             f"This XLSX workbook cannot be opened ({exc.__class__.__name__}); re-save it from the spreadsheet "
             "program.",
             "Buku kerja XLSX ini tidak dapat dibuka; simpan ulang dari program lembar kerja.") from None
@@ -231,7 +248,7 @@ def read_xlsx(data: bytes, sheet: str | int | None = None, limit: int | None = N
     except UnusableFile:
         raise
     except Exception as exc:  # a damaged sheet part fails inside openpyxl's parser
-        raise _damaged(f"{exc.__class__.__name__} in sheet") from None
+        raise _unsafe_xml(exc) or _damaged(f"{exc.__class__.__name__} in sheet") from None
     finally:
         book.close()
     while rows and all(v == "" for v in rows[-1]):
