@@ -111,12 +111,12 @@ def unsplittable(exc: csv.Error, start: int, end: int) -> UnusableFile:
         limit = csv.field_size_limit()
         limit_id = id_number(limit)
         return UnusableFile(
-            f"A cell starting on {span_en} is longer than {limit:,} characters (past the 'cellCharacters' "
-            "limit), more than any table cell holds. Usually a quotation mark (\") opens a cell and is never closed, so the rest of the file runs "
-            "into that cell: check the quotes on that line.",
-            f"Sebuah sel yang dimulai pada {span_id} lebih panjang dari {limit_id} karakter (melewati "
-            "batas 'cellCharacters'), melebihi isi sel tabel mana pun. Biasanya tanda kutip (\") membuka sel dan tidak pernah ditutup, sehingga sisa berkas "
-            "masuk ke sel itu: periksa tanda kutip pada baris tersebut.")
+            f"A cell starting on {span_en} is longer than {limit:,} characters (past the 'cellCharacters' limit), "
+            "more than any table cell holds. Usually a quotation mark (\") opens a cell and is never closed, so "
+            "the rest of the file runs into that cell: check the quotes on that line.",
+            f"Sebuah sel yang dimulai pada {span_id} lebih panjang dari {limit_id} karakter (melewati batas "
+            "'cellCharacters'), melebihi isi sel tabel mana pun. Biasanya tanda kutip (\") membuka sel dan tidak "
+            "pernah ditutup, sehingga sisa berkas masuk ke sel itu: periksa tanda kutip pada baris tersebut.")
     return UnusableFile(f"The rows on {span_en} cannot be split into cells: {exc}.",
                         f"Baris pada {span_id} tidak dapat dipecah menjadi sel: {exc}.")
 

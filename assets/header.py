@@ -122,11 +122,14 @@ def _spanned(header: list) -> set[int]:
     last = max((i for i, n in enumerate(labels) if n), default=-1)
     seen: dict[str, int] = {}
     out: set[int] = set()
+    left = None  # the nearest label to the left: a merged cell's text sits in its first column
     for pos, label in enumerate(labels[:last + 1]):
         if not label:
-            if pos and any(labels[:pos]):
-                out.add(pos)
-        elif label in seen:
+            if left is not None:
+                out |= {left, pos}
+            continue
+        left = pos
+        if label in seen:
             out |= {seen[label], pos}
         else:
             seen[label] = pos
@@ -150,6 +153,11 @@ def find_tiers(rows, header_row: int) -> tuple[int, int] | None:
     A header row with repeated or blank labels, and text-only rows right above or below it, is such a header."""
     header = rows[header_row]
     spanned = _spanned(header)
+    # A merged cell at the right end of the header leaves its other columns blank, or absent from the row.
+    labelled = [p for p, c in enumerate(header) if str(c).strip()]
+    width = max(len(r) for r in rows[max(0, header_row - 3):header_row + 4])
+    if labelled and width > labelled[-1] + 1:
+        spanned |= set(range(labelled[-1], width))
     if not spanned:
         return None
     first = last = header_row
