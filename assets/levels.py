@@ -29,15 +29,18 @@ def summary_rows(table: pa.Table, declaration: Declaration) -> list[Problem]:
     con = duckdb.connect()
     try:
         con.register("t", table.select([ROW] + names))
-        outside = f"NOT coalesce(({rule}), false)"
-        total, counted = con.execute(f"SELECT count(*), count(*) FILTER (WHERE NOT ({outside})) FROM t").fetchone()
+        # Rows without the rule's values are the required-cell check's to report, not summary lines.
+        present = " AND ".join(f"{_quoted(n)} IS NOT NULL" for n in names) or "TRUE"
+        outside = f"{present} AND NOT coalesce(({rule}), false)"
+        total, counted = con.execute(f"SELECT count(*) FILTER (WHERE {present}), count(*) FILTER (WHERE {present} "
+                                     f"AND coalesce(({rule}), false)) FROM t").fetchone()
         shown = ", ".join(_quoted(n) for n in names[:1]) or "NULL"
         examples = con.execute(f"SELECT {ROW}, {shown} FROM t WHERE {outside} ORDER BY {ROW} LIMIT {SHOWN}").fetchall()
     finally:
         con.close()
     outside_count = total - counted
     if not outside_count:
-        return []
+        return []  # every row is counted, or no row has the rule's values at all
     field = names[0] if names else None
     seen = ", ".join(f"row {r} '{v}'" for r, v in examples)
     seen_id = ", ".join(f"baris {r} '{v}'" for r, v in examples)

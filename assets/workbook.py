@@ -63,7 +63,7 @@ def _damaged(reason: str) -> UnusableFile:
                         f"Buku kerja XLSX ini rusak ({reason}); simpan ulang dari program lembar kerja.")
 
 
-def inspect_archive(data: bytes, limits: Limits) -> Archive:
+def inspect_archive(data: bytes, limits: Limits, formulas: bool = True) -> Archive:
     """Check a workbook's zip against the limits from its directory alone, before anything is unpacked.
 
     zipfile never yields more bytes than an entry's declared size (it fails the CRC instead), so the declared
@@ -114,7 +114,7 @@ def inspect_archive(data: bytes, limits: Limits) -> Archive:
             if not streamed and info.file_size > limits.partBytes:
                 raise limits.exceeded("partBytes", info.file_size, where=f"part {info.filename}",
                                       where_id=f"bagian {info.filename}")
-        formulas = any(_has_formula(archive, i) for i in infos if WORKSHEET.fullmatch(i.filename))
+        formulas = formulas and any(_has_formula(archive, i) for i in infos if WORKSHEET.fullmatch(i.filename))
     return Archive(names, formulas)
 
 
@@ -239,7 +239,8 @@ def read_xlsx(data: bytes, sheet: str | int | None = None, limit: int | None = N
             "Instalasi ini tidak dapat membaca buku kerja dengan aman: defusedxml tidak aktif untuk openpyxl "
             "(apakah OPENPYXL_DEFUSEDXML diatur ke False?). Kirim berkas sebagai CSV, atau minta administrator "
             "memperbaiki instalasinya.")
-    archive = inspect_archive(data, limits)
+    # A peek at the first rows (to tell a file's dataset and year) leaves formulas to the full read.
+    archive = inspect_archive(data, limits, formulas=limit is None)
     book = _open(data, data_only=True)
     try:
         ws = _worksheet(book, sheet)
