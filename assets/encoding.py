@@ -110,9 +110,10 @@ def decode_text(data: bytes) -> tuple[str, str]:
         undefined = [n for n, line in enumerate(data.split(b"\n"), start=1)
                      if any(b in line for b in (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d"))]
         shown_en, shown_id = _lines(undefined)
+        which_en = f"line {shown_en} holds" if len(undefined) == 1 else f"lines {shown_en} hold"
         raise UnusableFile(
-            f"The text encoding of this file could not be recognised: it is not UTF-8, and lines {shown_en} hold "
-            f"bytes that are no letter in Windows-1252 either. {SAVE_AS[0]}",
+            f"The text encoding of this file could not be recognised: it is not UTF-8, and {which_en} bytes that "
+            f"are no letter in Windows-1252 either. {SAVE_AS[0]}",
             f"Pengodean teks berkas ini tidak dikenali: bukan UTF-8, dan baris {shown_id} memuat byte yang juga "
             f"bukan huruf dalam Windows-1252. {SAVE_AS[1]}") from None
 

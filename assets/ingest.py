@@ -1,4 +1,4 @@
-"""Turn rows as read into a typed Arrow table: find the header, map aliases, parse values exactly, lose no row silently."""
+"""Turn rows as read into a typed Arrow table: header, aliases, exact values, and no row lost silently."""
 
 from __future__ import annotations
 

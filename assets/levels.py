@@ -1,4 +1,4 @@
-"""Rows the portal's totals count, by the declared rule: a file with none of them would be accepted and then invisible."""
+"""Rows the portal's totals count, by the declared rule: a file with none of them would vanish from the totals."""
 
 from __future__ import annotations
 
@@ -50,14 +50,14 @@ def summary_rows(table: pa.Table, declaration: Declaration) -> list[Problem]:
             note=f"None of the {total:,} rows is a detail line, so the portal's totals would not show this file "
                  f"at all: they add up only the most detailed lines (the declared rule on {field}), and this file "
                  f"holds summary lines only ({field}: {seen}). Send the file with its detail lines.",
-            note_id=f"Tidak satu pun dari {id_number(total)} baris adalah baris rincian, sehingga total di portal tidak akan "
-                    f"menampilkan berkas ini sama sekali: total hanya menjumlahkan baris paling rinci (aturan yang "
-                    f"dideklarasikan pada {field}), sedangkan berkas ini hanya memuat baris ringkasan ({field}: "
-                    f"{seen_id}). Kirim berkas beserta baris rinciannya.")]
+            note_id=f"Tidak satu pun dari {id_number(total)} baris adalah baris rincian, sehingga total di portal "
+                    "tidak akan menampilkan berkas ini sama sekali: total hanya menjumlahkan baris paling rinci "
+                    f"(aturan yang dideklarasikan pada {field}), sedangkan berkas ini hanya memuat baris ringkasan "
+                    f"({field}: {seen_id}). Kirim berkas beserta baris rinciannya.")]
     return [Problem(
         type="summary-rows", severity=INFO, field=field, row=examples[0][0] if examples else None,
         note=f"{outside_count:,} of {total:,} rows are summary lines (e.g. {seen}); they are published as sent, "
              f"and the portal's totals add up only the {counted:,} detail lines, so nothing is counted twice.",
-        note_id=f"{id_number(outside_count)} dari {id_number(total)} baris adalah baris ringkasan (misalnya {seen_id}); baris itu "
-                f"diterbitkan apa adanya, dan total di portal hanya menjumlahkan {id_number(counted)} baris rincian, sehingga "
-                "tidak ada yang terhitung dua kali.")]
+        note_id=f"{id_number(outside_count)} dari {id_number(total)} baris adalah baris ringkasan (misalnya "
+                f"{seen_id}); baris itu diterbitkan apa adanya, dan total di portal hanya menjumlahkan "
+                f"{id_number(counted)} baris rincian, sehingga tidak ada yang terhitung dua kali.")]

@@ -1,4 +1,4 @@
-"""How much a file may hold, declared per dataset (source.json "limits"); the defaults keep reading in bounded memory."""
+"""How much one file may hold, declared per dataset (source.json "limits"), with defaults that bound memory."""
 
 from __future__ import annotations
 
@@ -15,9 +15,11 @@ WHAT = {
     "rows": ("rows", "baris"),
     "columns": ("cells in one row", "sel dalam satu baris"),
     "cellCharacters": ("characters in one cell", "karakter dalam satu sel"),
-    "cells": ("cells in a workbook or JSON file (rows x columns)", "sel dalam buku kerja atau berkas JSON (baris x kolom)"),
+    "cells": ("cells in a workbook or JSON file (rows x columns)",
+              "sel dalam buku kerja atau berkas JSON (baris x kolom)"),
     "unpackedBytes": ("bytes once unpacked (XLSX, Parquet)", "byte setelah dibuka (XLSX, Parquet)"),
-    "compressionRatio": ("times the packed size for one part of the workbook", "kali ukuran terkemas untuk satu bagian buku kerja"),
+    "compressionRatio": ("times the packed size for one part of the workbook",
+                         "kali ukuran terkemas untuk satu bagian buku kerja"),
     "partBytes": ("bytes in one part of a workbook that is read whole (styles, workbook list)",
                   "byte dalam satu bagian buku kerja yang dibaca utuh (gaya, daftar lembar)"),
     "jsonDepth": ("levels of nesting in JSON", "tingkat sarang dalam JSON"),
@@ -32,10 +34,12 @@ ADVICE = {
                 "Periksa pemisah kolom dan tanda kutip (tanda kutip yang hilang menyambung sel), atau hapus kolom "
                 "yang berlebih."),
     "cellCharacters": ("Check for a quotation mark (\") that opens a cell and is never closed, or shorten the text.",
-                       "Periksa tanda kutip (\") yang membuka sel tetapi tidak pernah ditutup, atau pendekkan teksnya."),
+                       "Periksa tanda kutip (\") yang membuka sel tetapi tidak pernah ditutup, atau pendekkan "
+                       "teksnya."),
     "cells": ("Send the data as CSV, which is read column by column, or split the file.",
               "Kirim data sebagai CSV, yang dibaca per kolom, atau pecah berkasnya."),
-    "unpackedBytes": ("Save the data as CSV, or split the workbook.", "Simpan data sebagai CSV, atau pecah buku kerjanya."),
+    "unpackedBytes": ("Save the data as CSV, or split the workbook.",
+                      "Simpan data sebagai CSV, atau pecah buku kerjanya."),
     "compressionRatio": ("This is how a 'zip bomb' looks; if the workbook is genuine, save the data as CSV.",
                          "Beginilah bentuk 'bom zip'; bila buku kerja ini asli, simpan datanya sebagai CSV."),
     "partBytes": ("Copy the table into a new, plain workbook (without heavy formatting) or save it as CSV.",

@@ -1,4 +1,4 @@
-"""Letters that imitate others (Cyrillic 'а' for Latin 'a', full-width, invisible marks), named so an officer can fix them."""
+"""Characters that imitate others (Cyrillic 'а' for Latin 'a', full-width, invisible), named for an officer."""
 
 from __future__ import annotations
 
