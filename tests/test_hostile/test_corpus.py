@@ -98,29 +98,44 @@ def _tree(root: Path) -> dict:
     return out
 
 
+# A small launcher starts each `terbuka validate` and reports its peak memory. Started straight from pytest, a
+# child's ru_maxrss would include pytest's own memory (Linux keeps the high-water mark across fork and exec).
+LAUNCHER = """
+import json, os, sys, time
+report, limit, argv = sys.argv[1], float(sys.argv[2]), sys.argv[3:]
+pid, start, code = os.posix_spawn(argv[0], argv, os.environ), time.monotonic(), None
+while True:
+    done, status, usage = os.wait4(pid, os.WNOHANG)
+    if done:
+        code = os.waitstatus_to_exitcode(status)
+        break
+    if time.monotonic() - start > limit:
+        os.kill(pid, 9)
+        usage = os.wait4(pid, 0)[2]
+        break
+    time.sleep(0.02)
+with open(report, "w") as fh:
+    json.dump({"code": code, "rss_kib": usage.ru_maxrss}, fh)
+"""
+
+
 def _run(case: Case, path: Path, workspace: Path, env: dict, cwd: Path) -> Run:
     start = time.monotonic()
-    with open(cwd / f"{id(case)}.out", "w+b") as out, open(cwd / f"{id(case)}.err", "w+b") as err:
-        child = os.posix_spawn(str(TERBUKA), [str(TERBUKA), "validate", case.dataset, str(path), "--json",
-                                              "--workspace", str(workspace)], env,
-                               file_actions=[(os.POSIX_SPAWN_DUP2, out.fileno(), 1),
-                                             (os.POSIX_SPAWN_DUP2, err.fileno(), 2)])
-        code, usage = None, None
-        while time.monotonic() - start < TIMEOUT:
-            pid, status, usage = os.wait4(child, os.WNOHANG)
-            if pid:
-                code = os.waitstatus_to_exitcode(status)
-                break
-            time.sleep(0.05)
-        else:
-            os.kill(child, 9)
-            _, _, usage = os.wait4(child, 0)
+    stem = cwd / f"run-{id(case)}"
+    argv = [str(TERBUKA), "validate", case.dataset, str(path), "--json", "--workspace", str(workspace)]
+    with open(f"{stem}.out", "w+b") as out, open(f"{stem}.err", "w+b") as err:
+        launcher = os.posix_spawn(sys.executable, [sys.executable, "-c", LAUNCHER, f"{stem}.json", str(TIMEOUT),
+                                                   *argv], env,
+                                  file_actions=[(os.POSIX_SPAWN_DUP2, out.fileno(), 1),
+                                                (os.POSIX_SPAWN_DUP2, err.fileno(), 2)])
+        os.waitpid(launcher, 0)
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace")
-    (cwd / f"{id(case)}.out").unlink()
-    (cwd / f"{id(case)}.err").unlink()
-    return Run(case, code, stdout, stderr, usage.ru_maxrss, time.monotonic() - start)
+    measured = json.loads(Path(f"{stem}.json").read_text())
+    for suffix in (".out", ".err", ".json"):
+        Path(f"{stem}{suffix}").unlink()
+    return Run(case, measured["code"], stdout, stderr, measured["rss_kib"], time.monotonic() - start)
 
 
 def test_corpus_through_the_cli(corpus, capsys):
