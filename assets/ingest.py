@@ -131,9 +131,9 @@ def _fit_row(row: list, number: int, width: int, totals: Totals, found: Bounded)
         if pos < len(row) and str(row[pos]).strip() in values:
             value = str(row[pos]).strip()
             if totals.key is None or any(k >= len(row) or _is_blank(row[k]) for k in totals.key):
-                found.add("total", lambda: totals.dropped(number, pos, value))
+                found.add(("total", pos), lambda: totals.dropped(number, pos, value))
                 return None
-            found.add("total-kept", lambda: totals.kept(number, pos, value))
+            found.add(("total-kept", pos), lambda: totals.kept(number, pos, value))
             break
     if len(row) > width:
         extra = [v for v in row[width:] if not _is_blank(v)]
@@ -190,10 +190,10 @@ def collect_columns(grid: Grid, start: int, width: int, totals: Totals):
         named = pc.and_not(pc.is_in(trimmed, value_set=pa.array(sorted(values), pa.string())), dropped)
         total = pc.and_(named, key_blank)
         for n, v in zip(numbers[_where(total)], trimmed.filter(total).to_pylist()):
-            found.add("total", lambda n=n, v=v, pos=pos: totals.dropped(int(n), pos, v))
+            found.add(("total", pos), lambda n=n, v=v, pos=pos: totals.dropped(int(n), pos, v))
         kept = pc.and_not(named, key_blank)
         for n, v in zip(numbers[_where(kept)], trimmed.filter(kept).to_pylist()):
-            found.add("total-kept", lambda n=n, v=v, pos=pos: totals.kept(int(n), pos, v))
+            found.add(("total-kept", pos), lambda n=n, v=v, pos=pos: totals.kept(int(n), pos, v))
         dropped = pc.or_(dropped, total)
     keep = pc.and_not(pc.invert(is_blank), dropped)
     if length > width:
