@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assets.inbox import Dropped, file_away, file_state
+from assets.limits import check_size
+from assets.unusable import UnusableFile
 from assets.validation import Checked, check_bytes, clean_table, reference_tables
 from publish.config import ConfigError
 from publish.declarations import DeclarationError
-from publish.files import sha256_bytes, write_atomic
+from publish.files import sha256_bytes, sha256_file, write_atomic
 from publish.held import release_held, write_held
 from publish.ledger import record
 from publish.quarantine import quarantine_file
@@ -130,6 +132,9 @@ def process_file(workspace: Workspace, intake: Intake, run_id: str | None = None
     where = workspace.raw  # the folder the current step writes to, for errors that do not name their file
     try:
         declaration = workspace.declaration(intake.dataset)
+        too_big = _too_big(intake, declaration)
+        if too_big is not None:  # refused unread: a file past its byte limit is never taken into memory
+            return _refuse_unread(workspace, intake, too_big, outcome, run_id)
         data = _read(intake)
         sha = sha256_bytes(data)
         if intake.sha256 and sha != intake.sha256:
@@ -194,6 +199,42 @@ def reprocess(workspace: Workspace, declaration, year: str) -> list[Intake]:
         if path.is_file() and all(i.sha256 != origin["sha256"] for i in out):
             out.append(Intake(declaration.id, path, sha256=origin["sha256"], year=year))
     return out
+
+
+def _too_big(intake: Intake, declaration) -> UnusableFile | None:
+    try:
+        check_size(intake.path.stat().st_size, declaration.source)
+    except UnusableFile as exc:
+        return exc
+    except FileNotFoundError:
+        raise FileChanged("it is gone from where it was dropped (moved or deleted)") from None
+    return None
+
+
+def _refuse_unread(workspace: Workspace, intake: Intake, exc: UnusableFile, outcome: Outcome,
+                   run_id: str | None) -> Outcome:
+    """A file past its dataset's byte limit: hashed and kept (streamed), reported unusable, never parsed."""
+    sha = sha256_file(intake.path)
+    if intake.sha256 and sha != intake.sha256:
+        raise FileChanged(f"it holds other bytes (SHA-256 {sha[:12]}) than the run was started for")
+    report = refusal(intake.dataset, intake.name, sha, exc)
+    outcome.source = {"name": intake.name, "sha256": sha, "bytes": intake.path.stat().st_size,
+                      "received": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+                      "path": None}
+    outcome.checked = Checked(None, report, [])
+    outcome.quarantine = quarantine_file(workspace, report, intake.path, intake.name)
+    outcome.status = "unusable"
+    record(workspace, ledger_entry(workspace, outcome, run_id))
+    if intake.dropped is not None:
+        file_away(workspace, intake.dropped, accepted=False)
+    return outcome
+
+
+def refusal(dataset: str, name: str, sha: str, exc: UnusableFile) -> Report:
+    """The report of a file refused before it is read (past its byte limit)."""
+    report = Report(dataset=dataset, source=name, sha256=sha, unusable=True)
+    report.add(Problem(type="source-error", note=exc.message_en, note_id=exc.message_id))
+    return report
 
 
 def _read(intake: Intake) -> bytes:

@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assets.calendar import choose_partition, fiscal_years
+from assets.limits import check_size
 from assets.grid import split_rows
 from assets.ingest import HEADER_SCAN_ROWS, alias_index, find_header, ingest_sheet, normalise_label
 from assets.reading import Sheet, UnusableFile, decode_text, detect_format, read_sheet, read_xlsx, sniff_delimiter
 from publish.declarations import Declaration
-from publish.files import sha256_bytes
+from publish.files import sha256_bytes, sha256_file
 from publish.releases import dataset_dir, latest_release
 from publish.workspace import Workspace
 
@@ -258,13 +259,25 @@ def _identify(workspace: Workspace, declarations: dict[str, Declaration], rel: s
     once (a look is only reused while the file's size and times stay the same)."""
     if "sha256" not in look:
         folder = rel.split("/")[0] if "/" in rel else None  # a folder no dataset has: unmatched, never guessed
-        data = path.read_bytes()
-        look["sha256"] = sha256_bytes(data)
-        dataset = folder or guess_dataset(list(declarations.values()), data, path.name)
-        look["dataset"] = dataset
-        look["year"] = partition_for(declarations[dataset], data, path.name) if dataset in declarations else None
+        if folder in declarations and past_limit(declarations[folder], st.st_size):
+            # never read whole into memory: its run refuses it, unread, naming the limit
+            look.update(sha256=sha256_file(path), dataset=folder, year=None)
+        else:
+            data = path.read_bytes()
+            look["sha256"] = sha256_bytes(data)
+            dataset = folder or guess_dataset(list(declarations.values()), data, path.name)
+            look["dataset"] = dataset
+            look["year"] = partition_for(declarations[dataset], data, path.name) if dataset in declarations else None
     return Dropped(look["dataset"], path, look["sha256"], look["year"], inode=st.st_ino, ctime_ns=st.st_ctime_ns,
                    state=file_state(st))
+
+
+def past_limit(declaration: Declaration, size: int) -> bool:
+    try:
+        check_size(size, declaration.source)
+    except UnusableFile:
+        return True
+    return False
 
 
 def unmatched_note(workspace: Workspace, dropped: Dropped) -> str:

@@ -1,9 +1,10 @@
-"""Turn rows as read into a typed Arrow table: find the header, map aliases, parse values exactly."""
+"""Turn rows as read into a typed Arrow table: header, aliases, exact values, and no row lost silently."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
+import math
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -11,14 +12,19 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from assets.dates import parse_date_column
-from assets.numbers import ValueProblem, parse_number_column
 from assets.grid import Grid
+from assets.header import (HEADER_SCAN_ROWS, alias_index, find_header, find_tiers, map_header, normalise_label,
+                           tier_problem)
+from assets.levels import summary_rows
+from assets.numbers import INT64, ValueProblem, parse_number_array, parse_number_column
+from assets.conventions import date_options, in_published_form, number_options, published_note
 from assets.reading import Sheet, UnusableFile
+from assets.sheet import ROW
 from publish.declarations import Declaration
-from publish.report import ERROR, WARNING, Problem
+from publish.report import ERROR, INFO, KEEP_PER_GROUP, WARNING, Problem
 
-ROW = "__row"  # the source row number (header = row 1 for a header-first file), kept for reports
-HEADER_SCAN_ROWS = 30
+__all__ = ["HEADER_SCAN_ROWS", "ROW", "Ingested", "alias_index", "find_header", "ingest_sheet", "map_header",
+           "normalise_label"]
 
 
 @dataclass
@@ -29,39 +35,7 @@ class Ingested:
     problems: list[Problem]
     header_row: int
     mapping: dict[str, str]  # source label -> declared field
-
-
-def normalise_label(label) -> str:
-    return re.sub(r"[\s_]+", " ", str(label).replace("\ufeff", "")).strip().lower()
-
-
-def alias_index(declaration: Declaration) -> dict[str, str]:
-    """Every accepted spelling of a header, normalised, pointing at its declared field."""
-    index = {}
-    aliases = declaration.source.get("headerAliases", {})
-    for name in declaration.field_names:
-        for label in [name, declaration.field(name).get("title", "")] + list(aliases.get(name, [])):
-            if label:
-                index.setdefault(normalise_label(label), name)
-    return index
-
-
-def find_header(rows: list[list], index: dict[str, str], mode) -> int:
-    """The row that looks most like the declared header (title blocks above it are skipped)."""
-    if isinstance(mode, int):
-        return mode
-    if mode == "first":
-        return 0
-    best, best_score = None, 0
-    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        score = len({index[n] for n in (normalise_label(c) for c in row if c != "") if n in index})
-        if score > best_score:
-            best, best_score = i, score
-    if best is None or best_score < min(2, len(set(index.values()))):
-        raise UnusableFile(
-            "No header row matching this dataset's columns was found in the first 30 rows; check that the file is for this dataset and that its column names are among the declared ones.",
-            "Baris judul kolom yang cocok dengan dataset ini tidak ditemukan di 30 baris pertama; periksa apakah berkas ini untuk dataset ini dan nama kolomnya sesuai deklarasi.")
-    return best
+    published: bool = False  # read with the portal's published conventions
 
 
 def _problem(type_, note, note_id, row=None, field=None, value=None, severity=ERROR) -> Problem:
@@ -69,44 +43,23 @@ def _problem(type_, note, note_id, row=None, field=None, value=None, severity=ER
                    value=None if value is None else str(value), severity=severity)
 
 
-def map_header(header: list, declaration: Declaration, index: dict[str, str], header_row: int):
-    """Column positions of declared fields, and problems with the header itself."""
-    positions: dict[str, int] = {}
-    mapping: dict[str, str] = {}
-    problems: list[Problem] = []
-    for pos, label in enumerate(header):
-        norm = normalise_label(label)
-        if norm == "":
-            problems.append(_problem("blank-label", f"Column {pos + 1} has no name; its values are not published.",
-                                     f"Kolom ke-{pos + 1} tidak bernama; nilainya tidak diterbitkan.",
-                                     row=header_row, severity=WARNING))
-            continue
-        name = index.get(norm)
-        if name is None:
-            problems.append(_problem("extra-label", f"Column '{label}' is not declared for this dataset and is not published.",
-                                     f"Kolom '{label}' tidak dideklarasikan untuk dataset ini dan tidak diterbitkan.",
-                                     row=header_row, value=label, severity=WARNING))
-        elif name in positions:
-            problems.append(_problem("duplicate-label", f"Columns '{header[positions[name]]}' and '{label}' both mean '{name}'; keep one.",
-                                     f"Kolom '{header[positions[name]]}' dan '{label}' sama-sama berarti '{name}'; pertahankan satu saja.",
-                                     row=header_row, field=name, value=label))
+class Bounded:
+    """Problems collected with at most KEEP_PER_GROUP made per kind; the last one kept counts the rest, so a
+    file repeating one mistake a million times costs a few hundred objects, with the count still exact."""
+
+    def __init__(self):
+        self.items: list[Problem] = []
+        self._kept: Counter = Counter()
+        self._last: dict = {}
+
+    def add(self, key, make) -> None:
+        if self._kept[key] < KEEP_PER_GROUP:
+            problem = make()
+            self.items.append(problem)
+            self._kept[key] += 1
+            self._last[key] = problem
         else:
-            positions[name] = pos
-            mapping[str(label)] = name
-    required = set(declaration.primary_key)
-    required |= {f["name"] for f in declaration.fields if f.get("constraints", {}).get("required")}
-    for name in declaration.field_names:
-        if name in positions:
-            continue
-        if name in required:
-            problems.append(_problem("missing-label", f"Required column '{name}' is missing; add a column with one of the accepted names.",
-                                     f"Kolom wajib '{name}' tidak ada; tambahkan kolom dengan salah satu nama yang diterima.",
-                                     row=header_row, field=name))
-        else:
-            problems.append(_problem("missing-label", f"Optional column '{name}' is missing; it is published empty.",
-                                     f"Kolom opsional '{name}' tidak ada; kolom ini diterbitkan kosong.",
-                                     row=header_row, field=name, severity=WARNING))
-    return positions, mapping, problems
+            self._last[key].also += 1
 
 
 def _is_blank(value) -> bool:
@@ -129,34 +82,80 @@ def _missing_cell(number: int, cells: int, width: int) -> Problem:
                     f"Baris ini punya {cells} sel sedangkan judul kolom {width}.", row=number)
 
 
-def _fit_row(row: list, number: int, width: int, drop: dict[int, set], problems: list[Problem]) -> list | None:
-    """The row cut or padded to the header's width, or None when it is blank or dropped."""
+@dataclass
+class Totals:
+    """The declared total rows (dropRows: field position -> cell values) and where the primary key sits.
+
+    A row is left out as a total only when its key is incomplete: a row whose whole key is filled in (a
+    six-level account code, say) is a line of its own, whatever its name, and is kept with a warning."""
+
+    drop: dict[int, set]
+    names: dict[int, str]  # position -> field name, for messages
+    key: list[int] | None  # key positions; None when the dataset has no key or a key column is absent
+
+    def dropped(self, number: int, pos: int, value) -> Problem:
+        field = self.names[pos]
+        return _problem("total-row",
+                        f"Row {number} ('{value}' in {field}) is a total row; it is left out, as the declaration "
+                        "says (dropRows), since the portal computes totals itself.",
+                        f"Baris {number} ('{value}' di {field}) adalah baris jumlah; baris ini tidak diambil, "
+                        "sesuai deklarasi (dropRows), karena portal menghitung jumlahnya sendiri.",
+                        row=number, field=field, value=value, severity=INFO)
+
+    def kept(self, number: int, pos: int, value) -> Problem:
+        field = self.names[pos]
+        return _problem("total-name-kept",
+                        f"Row {number} is named '{value}' in {field}, as total rows are, but it has its own full key "
+                        "(every key column filled in), so it is kept as a line of data. If it is a total, remove "
+                        "it from the file.",
+                        f"Baris {number} bernama '{value}' di {field}, seperti baris jumlah, tetapi punya kunci "
+                        "lengkap sendiri (semua kolom kunci terisi), sehingga tetap diambil sebagai baris data. "
+                        "Bila baris ini sebenarnya jumlah, hapus dari berkas.",
+                        row=number, field=field, value=value, severity=WARNING)
+
+
+def _totals(declaration: Declaration, positions: dict[str, int]) -> Totals:
+    drop = {positions[name]: {str(v).strip() for v in values}
+            for name, values in declaration.source.get("dropRows", {}).items() if name in positions}
+    key_fields = declaration.primary_key
+    key = [positions[k] for k in key_fields] if key_fields and all(k in positions for k in key_fields) else None
+    return Totals(drop, {pos: name for name, pos in positions.items()}, key)
+
+
+def _fit_row(row: list, number: int, width: int, totals: Totals, found: Bounded) -> list | None:
+    """The row cut or padded to the header's width, or None when it is blank or a total row."""
     if all(_is_blank(v) for v in row):
-        problems.append(_blank_row(number))
+        found.add("blank", lambda: _blank_row(number))
         return None
-    if any(str(row[pos]).strip() in values for pos, values in drop.items() if pos < len(row)):
-        return None  # a total or subtotal row the declaration says to leave out
+    for pos, values in totals.drop.items():
+        if pos < len(row) and str(row[pos]).strip() in values:
+            value = str(row[pos]).strip()
+            if totals.key is None or any(k >= len(row) or _is_blank(row[k]) for k in totals.key):
+                found.add(("total", pos), lambda: totals.dropped(number, pos, value))
+                return None
+            found.add(("total-kept", pos), lambda: totals.kept(number, pos, value))
+            break
     if len(row) > width:
         extra = [v for v in row[width:] if not _is_blank(v)]
         if extra:
-            problems.append(_extra_cell(number, len(row), width, extra[0]))
+            found.add("extra", lambda: _extra_cell(number, len(row), width, extra[0]))
         return row[:width]
     if len(row) < width:
-        problems.append(_missing_cell(number, len(row), width))
+        found.add("missing", lambda: _missing_cell(number, len(row), width))
         return list(row) + [""] * (width - len(row))
     return row
 
 
-def collect_rows(sheet: Sheet, header_row: int, width: int, drop: dict[int, set]):
-    """Data rows with their row numbers, and the structural problems frictionless would name."""
-    rows, numbers, problems = [], [], []
-    for offset, row in enumerate(sheet.rows[header_row + 1:]):
-        number = header_row + offset + 2
-        row = _fit_row(row, number, width, drop, problems)
+def collect_rows(sheet: Sheet, start: int, width: int, totals: Totals):
+    """Data rows (those after row index `start`) with their row numbers, and the structural problems."""
+    rows, numbers, found = [], [], Bounded()
+    for offset, row in enumerate(sheet.rows[start + 1:]):
+        number = start + offset + 2
+        row = _fit_row(row, number, width, totals, found)
         if row is not None:
             rows.append(row)
             numbers.append(number)
-    return rows, numbers, problems
+    return rows, numbers, found.items
 
 
 def _any(masks: list[pa.Array], length: int) -> pa.Array:
@@ -166,35 +165,55 @@ def _any(masks: list[pa.Array], length: int) -> pa.Array:
     return out
 
 
-def collect_columns(grid: Grid, header_row: int, width: int, drop: dict[int, set]):
+def _where(mask: pa.Array) -> np.ndarray:
+    return mask.to_numpy(zero_copy_only=False)
+
+
+def collect_columns(grid: Grid, start: int, width: int, totals: Totals):
     """collect_rows for a Grid, in bulk: string columns of the header's width, row numbers, problems."""
-    start = int(np.searchsorted(grid.numbers, header_row + 2))
-    numbers = grid.numbers[start:]
-    cells = [column.slice(start) for column in grid.columns]
+    first = int(np.searchsorted(grid.numbers, start + 2))
+    numbers = grid.numbers[first:]
+    cells = [column.slice(first) for column in grid.columns]
     count, length = len(numbers), len(cells)
+    found = Bounded()
     blank = [pc.equal(pc.utf8_trim_whitespace(c), "") for c in cells]
     is_blank = pc.invert(_any([pc.invert(b) for b in blank], count))
-    dropped = _any([pc.is_in(pc.utf8_trim_whitespace(cells[pos]),
-                             value_set=pa.array([v for v in values if isinstance(v, str)], pa.string()))
-                    for pos, values in drop.items() if pos < length], count)
+    for n in numbers[_where(is_blank)]:
+        found.add("blank", lambda n=n: _blank_row(int(n)))
+    dropped = pa.array(np.zeros(count, dtype=bool))
+    key_blank = (_any([blank[k] for k in totals.key if k < length], count) if totals.key is not None
+                 else pa.array(np.ones(count, dtype=bool)))
+    for pos, values in totals.drop.items():
+        if pos >= length:
+            continue
+        trimmed = pc.utf8_trim_whitespace(cells[pos])
+        named = pc.and_not(pc.is_in(trimmed, value_set=pa.array(sorted(values), pa.string())), dropped)
+        total = pc.and_(named, key_blank)
+        for n, v in zip(numbers[_where(total)], trimmed.filter(total).to_pylist()):
+            found.add(("total", pos), lambda n=n, v=v, pos=pos: totals.dropped(int(n), pos, v))
+        kept = pc.and_not(named, key_blank)
+        for n, v in zip(numbers[_where(kept)], trimmed.filter(kept).to_pylist()):
+            found.add(("total-kept", pos), lambda n=n, v=v, pos=pos: totals.kept(int(n), pos, v))
+        dropped = pc.or_(dropped, total)
     keep = pc.and_not(pc.invert(is_blank), dropped)
-    problems = [_blank_row(int(n)) for n in numbers[is_blank.to_numpy(zero_copy_only=False)]]
     if length > width:
         extras = [pc.invert(b) for b in blank[width:]]
         value = pc.coalesce(*[pc.if_else(e, c, None) for e, c in zip(extras, cells[width:])])
         slipped = pc.and_(keep, _any(extras, count))
-        problems += [_extra_cell(int(n), length, width, v) for n, v in
-                     zip(numbers[slipped.to_numpy(zero_copy_only=False)], value.filter(slipped).to_pylist())]
+        for n, v in zip(numbers[_where(slipped)], value.filter(slipped).to_pylist()):
+            found.add("extra", lambda n=n, v=v: _extra_cell(int(n), length, width, v))
         cells = cells[:width]
     elif length < width:
-        problems += [_missing_cell(int(n), length, width) for n in numbers[keep.to_numpy(zero_copy_only=False)]]
+        for n in numbers[_where(keep)]:
+            found.add("missing", lambda n=n: _missing_cell(int(n), length, width))
         cells += [pc.cast(pa.nulls(count), pa.string()).fill_null("")] * (width - length)
-    cells = [c.filter(keep) for c in cells]
-    numbers = numbers[keep.to_numpy(zero_copy_only=False)]
+    if not pc.all(keep).as_py():  # nothing left out: the columns stay as read, without a copy
+        cells = [c.filter(keep) for c in cells]
+        numbers = numbers[_where(keep)]
     odd_rows, odd_numbers = [], []
-    for number, row in grid.odd.items():
-        if number > header_row + 1:
-            row = _fit_row(row, number, width, drop, problems)
+    for number, row in sorted(grid.odd.items()):
+        if number > start + 1:
+            row = _fit_row(row, number, width, totals, found)
             if row is not None:
                 odd_rows.append(row)
                 odd_numbers.append(number)
@@ -203,15 +222,8 @@ def collect_columns(grid: Grid, header_row: int, width: int, drop: dict[int, set
         cells = [pa.concat_arrays([c, pa.array([r[i] for r in odd_rows], pa.string())]).take(order)
                  for i, c in enumerate(cells)]
         numbers = np.sort(np.concatenate([numbers, odd_numbers]))
-    problems.sort(key=lambda p: p.row)
+    problems = sorted(found.items, key=lambda p: p.row)
     return cells, numbers, problems
-
-
-def _number_options(declaration: Declaration, name: str) -> dict:
-    conf = dict(declaration.source.get("numbers", {}))
-    conf.update(conf.pop("fields", {}).get(name, {}))
-    return {"style": conf.get("style", "auto"), "units": bool(conf.get("units")),
-            "currency": bool(conf.get("currency")), "percent": bool(conf.get("percent"))}
 
 
 def _value_map(texts: pa.Array, mapped: dict) -> pa.Array:
@@ -221,7 +233,26 @@ def _value_map(texts: pa.Array, mapped: dict) -> pa.Array:
     return pc.coalesce(pa.array(list(mapped.values()), pa.string()).take(found), texts)
 
 
-def cast_strings(values: pa.Array, spec: dict, declaration: Declaration, row_numbers):
+_TRUTH = {"true": True, "ya": True, "1": True, "false": False, "tidak": False, "0": False}
+
+
+def _booleans(strings: list) -> tuple[list, dict]:
+    parsed = [None if s is None else _TRUTH.get(s.lower()) for s in strings]
+    failed = {j: ValueProblem("type-error", f"'{s}' is not true/false.", f"'{s}' bukan benar/salah.")
+              for j, s in enumerate(strings) if s is not None and parsed[j] is None}
+    return parsed, failed
+
+
+def _cell_problems(failed: dict, name: str, row_numbers, value_of) -> list[Problem]:
+    found = Bounded()
+    for j, problem in failed.items():
+        found.add(problem.code, lambda j=j, problem=problem: _problem(
+            problem.code, problem.message_en, problem.message_id, row=int(row_numbers[j]), field=name,
+            value=value_of(j)))
+    return found.items
+
+
+def cast_strings(values: pa.Array, spec: dict, declaration: Declaration, row_numbers, published: bool = False):
     """cast_column for a column of text read from CSV, in bulk: cells are stripped, blanks become null."""
     name, kind = spec["name"], spec.get("type", "string")
     texts = pc.utf8_trim_whitespace(values)
@@ -234,37 +265,49 @@ def cast_strings(values: pa.Array, spec: dict, declaration: Declaration, row_num
         elif mapped:
             texts = pa.array([mapped.get(s, s) if s is not None else None for s in texts.to_pylist()])
         return texts, []
-    if kind in ("integer", "year"):
-        parsed, failed = parse_number_column(texts, kind="integer", **_number_options(declaration, name))
-        out = pa.array(parsed, pa.int64())
-    elif kind == "number":
-        parsed, failed = parse_number_column(texts, kind="number", **_number_options(declaration, name))
-        out = pa.array([None if p is None else float(p) for p in parsed], pa.float64())
+    if kind in ("integer", "year", "number"):
+        out, failed = parse_number_array(texts, kind="number" if kind == "number" else "integer",
+                                         **number_options(declaration, name, published))
     elif kind == "date":
-        conf = declaration.source.get("dates", {})
-        parsed, failed = parse_date_column(texts.to_pylist(), formats=tuple(conf.get("formats", ("iso", "id-long", "dd/mm/yyyy"))),
-                                           zero_date=conf.get("zeroDate", "error"))
+        parsed, failed = parse_date_column(texts.to_pylist(), **date_options(declaration, published))
         out = pa.array(parsed, pa.date32())
     elif kind == "boolean":
-        truth = {"true": True, "ya": True, "1": True, "false": False, "tidak": False, "0": False}
-        strings = texts.to_pylist()
-        parsed = [None if s is None else truth.get(s.lower()) for s in strings]
-        failed = {j: ValueProblem("type-error", f"'{s}' is not true/false.", f"'{s}' bukan benar/salah.")
-                  for j, s in enumerate(strings) if s is not None and parsed[j] is None}
+        parsed, failed = _booleans(texts.to_pylist())
         out = pa.array(parsed, pa.bool_())
     else:
         return texts, []
-    problems = [_problem(problem.code, problem.message_en, problem.message_id, row=int(row_numbers[j]),
-                         field=name, value=texts[j].as_py()) for j, problem in failed.items()]
-    return out, problems
+    return out, _cell_problems(failed, name, row_numbers, lambda j: texts[j].as_py())
 
 
-def cast_column(values: list, spec: dict, declaration: Declaration, row_numbers: list[int]):
+def _typed(v, kind: str, name: str, row: int, problems: Bounded):
+    """A typed spreadsheet or JSON value for a numeric or date column; None (with a problem) when it cannot be."""
+    if kind in ("integer", "number", "year") and isinstance(v, (int, float)) and not isinstance(v, bool):
+        if isinstance(v, float) and not math.isfinite(v):
+            problems.add("type-error", lambda: _problem("type-error", f"'{v}' is not a number.",
+                                                        f"'{v}' bukan angka.", row=row, field=name, value=v))
+            return None
+        if kind != "number" and isinstance(v, float) and not v.is_integer():
+            problems.add("type-error", lambda: _problem("type-error", f"'{v}' is not a whole number.",
+                                                        f"'{v}' bukan bilangan bulat.", row=row, field=name, value=v))
+            return None
+        if kind != "number" and not INT64[0] <= v <= INT64[1]:
+            problems.add("type-error", lambda: _problem(
+                "type-error", f"'{v}' is too large to be a whole number in this column; check the cell.",
+                f"'{v}' terlalu besar untuk bilangan bulat di kolom ini; periksa selnya.", row=row, field=name,
+                value=v))
+            return None
+        return int(v) if kind != "number" else float(v)
+    if kind == "date" and isinstance(v, dt.date):
+        return v if not isinstance(v, dt.datetime) else v.date()
+    return v
+
+
+def cast_column(values, spec: dict, declaration: Declaration, row_numbers, published: bool = False):
     """A typed Arrow array for one declared field, with a problem for each cell that does not parse."""
     if isinstance(values, pa.Array):
-        return cast_strings(values, spec, declaration, row_numbers)
+        return cast_strings(values, spec, declaration, row_numbers, published)
     name, kind = spec["name"], spec.get("type", "string")
-    problems: list[Problem] = []
+    found = Bounded()
     out: list = [None] * len(values)
     texts: dict[int, str] = {}
     for i, v in enumerate(values):
@@ -274,19 +317,17 @@ def cast_column(values: list, spec: dict, declaration: Declaration, row_numbers:
             texts[i] = v.strip()
         elif kind == "string":
             if isinstance(v, float) and not v.is_integer():
-                problems.append(_problem("type-error", f"The code '{v}' is stored as a number in the spreadsheet and may have lost digits; format the column as text.",
-                                         f"Kode '{v}' tersimpan sebagai angka di lembar kerja dan bisa kehilangan digit; format kolom sebagai teks.",
-                                         row=row_numbers[i], field=name, value=v))
+                found.add("type-error", lambda i=i, v=v: _problem(
+                    "type-error", f"The code '{v}' is stored as a number in the spreadsheet and may have lost digits; "
+                    "format the column as text.",
+                    f"Kode '{v}' tersimpan sebagai angka di lembar kerja dan bisa kehilangan digit; format kolom "
+                    "sebagai teks.", row=row_numbers[i], field=name, value=v))
             else:
                 texts[i] = str(int(v)) if isinstance(v, float) else (v.isoformat() if isinstance(v, dt.date) else str(v))
         elif kind in ("integer", "number", "year") and isinstance(v, (int, float)) and not isinstance(v, bool):
-            if kind != "number" and isinstance(v, float) and not v.is_integer():
-                problems.append(_problem("type-error", f"'{v}' is not a whole number.", f"'{v}' bukan bilangan bulat.",
-                                         row=row_numbers[i], field=name, value=v))
-            else:
-                out[i] = int(v) if kind != "number" else float(v)
+            out[i] = _typed(v, kind, name, row_numbers[i], found)
         elif kind == "date" and isinstance(v, dt.date):
-            out[i] = v if not isinstance(v, dt.datetime) else v.date()
+            out[i] = _typed(v, kind, name, row_numbers[i], found)
         else:
             texts[i] = str(v).strip()
     if texts:
@@ -296,30 +337,25 @@ def cast_column(values: list, spec: dict, declaration: Declaration, row_numbers:
             mapped = declaration.source.get("valueMaps", {}).get(name, {})
             parsed, failed = [mapped.get(s, s) for s in strings], {}
         elif kind in ("integer", "year"):
-            parsed, failed = parse_number_column(strings, kind="integer", **_number_options(declaration, name))
+            parsed, failed = parse_number_column(strings, kind="integer",
+                                                 **number_options(declaration, name, published))
         elif kind == "number":
-            parsed, failed = parse_number_column(strings, kind="number", **_number_options(declaration, name))
+            parsed, failed = parse_number_column(strings, kind="number",
+                                                 **number_options(declaration, name, published))
             parsed = [None if p is None else float(p) for p in parsed]
         elif kind == "date":
-            conf = declaration.source.get("dates", {})
-            parsed, failed = parse_date_column(strings, formats=tuple(conf.get("formats", ("iso", "id-long", "dd/mm/yyyy"))),
-                                               zero_date=conf.get("zeroDate", "error"))
+            parsed, failed = parse_date_column(strings, **date_options(declaration, published))
         elif kind == "boolean":
-            truth = {"true": True, "ya": True, "1": True, "false": False, "tidak": False, "0": False}
-            parsed = [truth.get(s.lower()) for s in strings]
-            failed = {j: ValueProblem("type-error", f"'{s}' is not true/false.", f"'{s}' bukan benar/salah.")
-                      for j, s in enumerate(strings) if parsed[j] is None}
+            parsed, failed = _booleans(strings)
         else:
             parsed, failed = strings, {}
         for j, i in enumerate(positions):
             out[i] = parsed[j]
-        for j, problem in failed.items():
-            problems.append(_problem(problem.code if problem.code != "type-error" else "type-error",
-                                     f"{problem.message_en}", f"{problem.message_id}",
-                                     row=row_numbers[positions[j]], field=name, value=strings[j]))
+        for problem in _cell_problems(failed, name, [row_numbers[i] for i in positions], lambda j: strings[j]):
+            found.items.append(problem)
     arrow_type = {"integer": pa.int64(), "year": pa.int64(), "number": pa.float64(), "date": pa.date32(),
                   "boolean": pa.bool_()}.get(kind, pa.string())
-    return pa.array(out, type=arrow_type), problems
+    return pa.array(out, type=arrow_type), found.items
 
 
 def ingest_sheet(sheet: Sheet, declaration: Declaration) -> Ingested:
@@ -329,26 +365,32 @@ def ingest_sheet(sheet: Sheet, declaration: Declaration) -> Ingested:
     index = alias_index(declaration)
     header_row = find_header(sheet.rows, index, declaration.source.get("header", "auto"))
     header = sheet.rows[header_row]
-    positions, mapping, problems = map_header(header, declaration, index, header_row + 1)
-    drop = {positions[name]: set(values) for name, values in declaration.source.get("dropRows", {}).items()
-            if name in positions}
-    if sheet.grid is not None:  # CSV: whole columns at once
-        cells, numbers, row_problems = collect_columns(sheet.grid, header_row, len(header), drop)
+    tiers = find_tiers(sheet.rows, header_row)
+    positions, mapping, problems = map_header(header, declaration, index, header_row + 1, tiers)
+    problems = list(sheet.notes) + ([tier_problem(sheet.rows, tiers, index)] if tiers else []) + problems
+    start = tiers[1] if tiers else header_row  # the rows of a several-row header are not data
+    totals = _totals(declaration, positions)
+    if sheet.grid is not None:  # CSV and Parquet: whole columns at once
+        cells, numbers, row_problems = collect_columns(sheet.grid, start, len(header), totals)
     else:
-        rows, numbers, row_problems = collect_rows(sheet, header_row, len(header), drop)
+        rows, numbers, row_problems = collect_rows(sheet, start, len(header), totals)
         cells = {pos: [r[pos] for r in rows] for pos in positions.values()}
     problems += row_problems
+    by_field = {name: cells[pos] for name, pos in positions.items()}
+    published = sheet.canonical or in_published_form(header, header_row, by_field, declaration)
+    if published:
+        problems.append(published_note())
     arrays, names = [], []
     for spec in declaration.fields:
-        pos = positions.get(spec["name"])
-        if pos is not None:
-            values = cells[pos]
-        else:
+        values = by_field.get(spec["name"])
+        if values is None:
             values = pa.nulls(len(numbers), pa.string()) if sheet.grid is not None else [None] * len(numbers)
-        array, cell_problems = cast_column(values, spec, declaration, numbers)
+        array, cell_problems = cast_column(values, spec, declaration, numbers, published)
         arrays.append(array)
         names.append(spec["name"])
         problems += cell_problems
     arrays.append(pa.array(np.asarray(numbers, dtype=np.int64)))
     names.append(ROW)
-    return Ingested(pa.Table.from_arrays(arrays, names=names), problems, header_row + 1, mapping)
+    table = pa.Table.from_arrays(arrays, names=names)
+    problems += summary_rows(table, declaration)
+    return Ingested(table, problems, header_row + 1, mapping, published)

@@ -12,6 +12,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 STYLES = ("auto", "id", "en")
+# The portal's own form (data.csv, data.parquet): a dot for decimals, no thousands separators, no units or signs.
+# Never declared: a file is read this way when it is in the published layout (assets/published.py).
+PUBLISHED = "published"
+_PUBLISHED_SHAPE = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+# 1.500 is one thousand five hundred the Indonesian way and 1.5 written by hand; the published writer never
+# ends a fraction with 0, so in a file of the published form such a cell is refused as ambiguous.
+_PUBLISHED_AMBIGUOUS = r"^-?[1-9][0-9]{0,2}\.[0-9]{2}0$"
+INT64 = (-(2**63), 2**63 - 1)
 MARKS = {"id": (".", ","), "en": (",", ".")}  # style -> (thousands separator, decimal mark)
 SCALES = {"rb": 3, "ribu": 3, "jt": 6, "juta": 6, "m": 9, "miliar": 9, "milyar": 9, "t": 12, "triliun": 12}
 
@@ -101,6 +109,27 @@ def _read_core(text: str, core: str, style: str) -> Decimal | ValueProblem:
     return value
 
 
+def _published(text: str) -> Decimal | ValueProblem:
+    if re.fullmatch(_PUBLISHED_AMBIGUOUS, text):
+        whole, fraction = text.split(".")
+        short = whole + ("." + fraction.rstrip("0") if fraction.rstrip("0") else "")
+        grouped = whole + fraction
+        return ValueProblem(
+            "ambiguous-number",
+            f"'{text}' is ambiguous: this file is in the portal's published form, where it would be {short}, but "
+            f"written the Indonesian way it is {grouped}. The portal never writes a decimal ending in 0: write "
+            f"{short} or {grouped}.",
+            f"'{text}' ambigu: berkas ini berbentuk seperti yang diterbitkan portal, yang membacanya {short}, "
+            f"tetapi menurut cara tulis Indonesia nilainya {grouped}. Portal tidak pernah menulis desimal yang "
+            f"berakhir 0: tulis {short} atau {grouped}.")
+    if not _PUBLISHED_SHAPE.fullmatch(text):
+        return _type_error(text, "this file is in the portal's published form, whose numbers have a dot for decimals "
+                                 "and no thousands separators (e.g. 1234567.89); write the number that way.",
+                           "berkas ini berbentuk seperti yang diterbitkan portal, yang angkanya memakai titik untuk "
+                           "desimal tanpa pemisah ribuan (misalnya 1234567.89); tulis angkanya seperti itu.")
+    return Decimal(text)
+
+
 def _scaled(value: Decimal, power: int) -> Decimal:
     """value x 10^power, exact, with the zeros spelled out (11300000000, not 1.13E+10)."""
     sign, digits, exponent = value.as_tuple()
@@ -113,7 +142,7 @@ def _scaled(value: Decimal, power: int) -> Decimal:
 def parse_number(text: str, *, style: str = "auto", units: bool = False, currency: bool = False,
                  percent: bool = False) -> Decimal:
     """The exact value of one number string; raises ValueProblem rather than guess."""
-    if style not in STYLES:
+    if style not in STYLES + (PUBLISHED,):
         raise ValueError(f"style must be one of {STYLES}, not {style!r}")
     result = _parse(text, style, units, currency, percent)
     if isinstance(result, ValueProblem):
@@ -126,6 +155,8 @@ def _parse(text: str, style: str, units: bool, currency: bool, percent: bool) ->
     s = text = text.strip()  # str.strip() also removes NBSP, which spreadsheets paste around numbers
     if not s:
         return _type_error(text, "the cell is blank.", "sel ini kosong.")
+    if style == PUBLISHED:
+        return _published(s)
     if not s.strip(_DASHES):  # tables often show "-" for nil; the fix depends on what the officer meant
         return _type_error(text, "leave the cell empty when the value is unknown, or write 0 when it is zero.",
                            "kosongkan sel bila nilainya tidak diketahui, atau tulis 0 bila nilainya nol.")
@@ -184,32 +215,43 @@ def _not_whole(shown) -> ValueProblem:
 
 
 def to_whole(value: Decimal) -> int:
-    """The int of a Decimal with no fraction (Rp0,00 -> 0); raises ValueProblem otherwise."""
+    """The int of a Decimal with no fraction (Rp0,00 -> 0) that fits a whole-number column (64 bits);
+    raises ValueProblem otherwise."""
     if value != value.to_integral_value():
         raise _not_whole(value)
+    if not INT64[0] <= value <= INT64[1]:
+        raise _too_large(str(value))
     return int(value)
 
 
 def _fast_pattern(form: str, kind: str) -> str:
     """A regex for a subset of what _read accepts in one convention (integers: a zero fraction at most)."""
+    if form == PUBLISHED:
+        return r"^-?[0-9]{1,18}$" if kind == "integer" else r"^-?[0-9]+(?:\.[0-9]+)?$"
     thousands, decimal = (re.escape(c) for c in MARKS[form])
     if kind == "integer":  # at most 18 digits, so the bulk cast to int64 cannot overflow
         return rf"^-?(?:[0-9]{{1,18}}|[1-9][0-9]{{0,2}}(?:{thousands}[0-9]{{3}}){{1,5}})(?:{decimal}0+)?$"
     return rf"^-?(?:[0-9]+|[1-9][0-9]{{0,2}}(?:{thousands}[0-9]{{3}})+)(?:{decimal}[0-9]+)?$"
 
 
-def _fast_path(array: pa.Array, out: np.ndarray, kind: str, style: str, currency: bool, percent: bool) -> np.ndarray:
-    """Fill `out` in bulk for cells parse_number would read without fuss; returns the mask of cells filled.
+def _fast_cells(array: pa.Array, kind: str, style: str, currency: bool, percent: bool):
+    """(mask, plain) pairs for cells parse_number would read without fuss: `plain` holds those cells as digits
+    with at most a '.' decimal mark, which Arrow casts exactly.
 
     Every cell this accepts must be one parse_number accepts with the same value (a test checks that);
     anything unusual (units, parentheses, NBSP inside, ambiguity, errors) is left to parse_number.
     """
     bare = pc.utf8_trim(array, " \t\u00a0")
+    if style == PUBLISHED:
+        mask = pc.and_not(pc.match_substring_regex(bare, _fast_pattern(PUBLISHED, kind)),
+                          pc.match_substring_regex(bare, _PUBLISHED_AMBIGUOUS))
+        mask = pc.fill_null(mask, False)
+        yield mask, bare.filter(mask)
+        return
     if currency:
         bare = pc.replace_substring_regex(bare, r"^(-?)[ ]*(?:[Rr][Pp]\.?|[Ii][Dd][Rr])[ ]*", r"\1")
     if percent:
         bare = pc.replace_substring_regex(bare, r"[ ]*%$", "")
-    done = np.zeros(len(array), dtype=bool)
     for form in ("id", "en") if style == "auto" else (style,):
         mask = pc.match_substring_regex(bare, _fast_pattern(form, kind))
         if style == "auto":  # 313.637 or 1,500 fits both conventions: parse_number explains why it refuses
@@ -217,12 +259,20 @@ def _fast_path(array: pa.Array, out: np.ndarray, kind: str, style: str, currency
         mask = pc.fill_null(mask, False)
         thousands, decimal = MARKS[form]
         plain = pc.replace_substring(bare.filter(mask), thousands, "")
-        where = mask.to_numpy(zero_copy_only=False)
         if kind == "integer":
             plain = pc.replace_substring_regex(plain, re.escape(decimal) + "0+$", "")
+        yield mask, pc.replace_substring(plain, decimal, ".") if decimal != "." else plain
+
+
+def _fast_path(array: pa.Array, out: np.ndarray, kind: str, style: str, currency: bool, percent: bool) -> np.ndarray:
+    """Fill `out` (Python ints or Decimals) in bulk for the cells _fast_cells takes; returns their mask."""
+    done = np.zeros(len(array), dtype=bool)
+    for mask, plain in _fast_cells(array, kind, style, currency, percent):
+        where = mask.to_numpy(zero_copy_only=False)
+        if kind == "integer":
             out[where] = pc.cast(plain, pa.int64()).to_numpy().tolist()
         else:
-            out[where] = list(map(Decimal, pc.replace_substring(plain, decimal, ".").to_pylist()))
+            out[where] = list(map(Decimal, plain.to_pylist()))
         done |= where
     return done
 
@@ -240,7 +290,7 @@ def parse_number_column(values: Sequence[str | None], *, kind: str = "number", s
     """Parsed values (int or Decimal, None when missing or failed) and {position: problem} for failed cells."""
     if kind not in ("number", "integer"):
         raise ValueError(f"kind must be 'number' or 'integer', not {kind!r}")
-    if style not in STYLES:
+    if style not in STYLES + (PUBLISHED,):
         raise ValueError(f"style must be one of {STYLES}, not {style!r}")
     array = _as_strings(values)
     out = np.full(len(array), None, dtype=object)
@@ -260,11 +310,59 @@ def parse_number_column(values: Sequence[str | None], *, kind: str = "number", s
     return out.tolist(), problems
 
 
+def parse_number_array(values, *, kind: str = "number", style: str = "auto", units: bool = False,
+                       currency: bool = False, percent: bool = False) -> tuple[pa.Array, dict[int, ValueProblem]]:
+    """parse_number_column for Arrow text, into an Arrow int64 or float64 array: the common cells are cast in
+    bulk without a Python object each, so a million-row column costs a few arrays of memory."""
+    if kind not in ("number", "integer"):
+        raise ValueError(f"kind must be 'number' or 'integer', not {kind!r}")
+    array = _as_strings(values)
+    out = np.zeros(len(array), dtype=np.int64 if kind == "integer" else np.float64)
+    valid = np.zeros(len(array), dtype=bool)
+    target = pa.int64() if kind == "integer" else pa.float64()
+    for mask, plain in _fast_cells(array, kind, style, currency, percent):
+        where = mask.to_numpy(zero_copy_only=False)
+        out[where] = pc.cast(plain, target).to_numpy(zero_copy_only=False)
+        valid |= where
+    rest = pc.and_not(pa.array(~valid), array.is_null())
+    positions = np.flatnonzero(rest.to_numpy(zero_copy_only=False))
+    problems: dict[int, ValueProblem] = {}
+    cache: dict[str, object] = {}
+    for position, text in zip(positions.tolist(), array.filter(rest).to_pylist()):
+        if text not in cache:
+            cache[text] = _parse_cell(text, kind, style, units, currency, percent)
+        result = cache[text]
+        if isinstance(result, ValueProblem):
+            problems[position] = result
+        elif result is not None:
+            out[position] = result if kind == "integer" else float(result)
+            valid[position] = True
+    return pa.array(out, mask=~valid), problems
+
+
 def _parse_cell(text: str, kind: str, style: str, units: bool, currency: bool, percent: bool):
     """One cell's value, None when blank, or the ValueProblem that explains why it cannot be read."""
     if not text.strip():
         return None
     value = _parse(text, style, units, currency, percent)
-    if kind == "integer" and not isinstance(value, ValueProblem):
-        return int(value) if value == value.to_integral_value() else _not_whole(text.strip())
+    if isinstance(value, ValueProblem):
+        return value
+    if kind == "integer":
+        if value != value.to_integral_value():
+            return _not_whole(text.strip())
+        return int(value) if INT64[0] <= value <= INT64[1] else _too_large(text.strip())
+    if abs(value) > _FLOAT_MAX:
+        return _too_large(text.strip())
     return value
+
+
+_FLOAT_MAX = Decimal("1.7976931348623157e308")  # past this a number column's float would be infinite
+
+
+def _too_large(shown: str) -> ValueProblem:
+    largest = f"{INT64[1]:,}"
+    return ValueProblem("type-error",
+                        f"'{shown[:60]}' is too large to be a value in this column (whole numbers go up to "
+                        f"{largest}); check the cell.",
+                        f"'{shown[:60]}' terlalu besar untuk menjadi nilai di kolom ini (bilangan bulat paling "
+                        f"besar {largest.replace(',', '.')}); periksa selnya.")

@@ -66,7 +66,7 @@ class Checker:
                 rows, total = _fetch(self.con, f"SELECT {ROW}, CAST({col} AS VARCHAR) FROM data WHERE {cond}")
 
                 def make(row, value, constraint=constraint, expected=expected, name=name):
-                    return Problem(type="constraint-error", row=row, field=name, value=value,
+                    return Problem(type="constraint-error", row=row, field=name, value=value, check=constraint,
                                    note=f'constraint "{constraint}" is "{expected}"',
                                    note_id=_constraint_note_id(constraint, expected))
                 self._emit(rows, total, make, ("constraint-error", name, constraint))

@@ -48,6 +48,7 @@ def check_bytes(data: bytes, filename: str, declaration: Declaration,
     report = Report(dataset=declaration.id, source=Path(filename).name, sha256=sha256 or sha256_bytes(data))
     try:
         sheet = read_sheet(data, filename, declaration.source)
+        report.reading = sheet.describe()
         ingested = ingest_sheet(sheet, declaration)
     except UnusableFile as exc:
         report.unusable = True

@@ -10,9 +10,13 @@ from pathlib import Path
 
 import click
 
-from assets.validation import check_bytes, reference_tables
+from assets.flow import refusal
+from assets.limits import check_size
+from assets.unusable import UnusableFile
+from assets.validation import Checked, check_bytes, reference_tables
 from publish.config import ConfigError
 from publish.declarations import DeclarationError, UnknownDataset, read_declarations
+from publish.files import sha256_file
 from publish.ledger import rebuild
 from publish.portal.server import make_server
 from publish.promote import build_preview, promote as promote_preview
@@ -110,10 +114,14 @@ def validate(workspace, dataset, file, as_json):
     declaration = workspace.declaration(dataset)
     path = Path(file)
     try:
+        check_size(path.stat().st_size, declaration.source)  # never read a file past its limit into memory
         data = path.read_bytes()
+    except UnusableFile as exc:
+        checked = Checked(None, refusal(dataset, path.name, sha256_file(path), exc), [])
     except OSError as exc:
         raise UserError(f"cannot read {file}: {exc.strerror or exc}") from None
-    checked = check_bytes(data, path.name, declaration, reference_tables(workspace, declaration))
+    else:
+        checked = check_bytes(data, path.name, declaration, reference_tables(workspace, declaration))
     report = checked.report
     if as_json:
         doc = report.to_dict()

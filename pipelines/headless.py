@@ -16,10 +16,10 @@ import dagster as dg
 from assets.calendar import fiscal_years
 from assets.factory import DATASET_TAG, job_name, op_name
 from assets.flow import EXIT_CODES
-from assets.inbox import file_away, partition_for, pending_files, unmatched_note
+from assets.inbox import file_away, partition_for, past_limit, pending_files, unmatched_note
 from pipelines.definitions import build_definitions
 from pipelines.instance import instance_for, process_tags
-from publish.files import pid_alive, write_atomic
+from publish.files import copy_atomic, pid_alive
 from publish.held import find_held
 from publish.workspace import Workspace
 
@@ -149,13 +149,13 @@ def publish_file(workspace: Workspace, dataset: str, path: Path, with_portal: bo
     declaration = workspace.declaration(dataset)
     runner = runner or Runner(workspace)
     clear_incoming(workspace)
-    data = path.read_bytes()
     folder = workspace.incoming / f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
     target = folder / path.name
-    write_atomic(target, data)
+    copy_atomic(path, target)  # streamed: a file past its limit is refused by the run, unread
     try:
-        year = partition_for(declaration, data, path.name)
-        del data
+        year = None
+        if declaration.partition and not past_limit(declaration, target.stat().st_size):
+            year = partition_for(declaration, target.read_bytes(), path.name)
         return read_result(runner.run_dataset(dataset, workspace.rel(target), year, with_portal=with_portal))
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -44,6 +44,17 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     fsync_dir(path.parent)
 
 
+def copy_atomic(source: Path, path: Path) -> None:
+    """write_atomic for a file copied from disk, streamed (never held in memory whole)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    shutil.copyfile(source, tmp)
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    fsync_dir(path.parent)
+
+
 def write_json_atomic(path: Path, doc) -> None:
     write_atomic(path, json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n")
 

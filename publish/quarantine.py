@@ -7,7 +7,7 @@ from pathlib import Path
 
 from jinja2 import Environment, select_autoescape
 
-from publish.files import write_atomic, write_json_atomic
+from publish.files import copy_atomic, write_atomic, write_json_atomic
 from publish.report import Report
 from publish.workspace import Workspace
 
@@ -65,14 +65,18 @@ table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{border:1px solid
 """
 
 
-def quarantine_file(workspace: Workspace, report: Report, data: bytes, filename: str,
+def quarantine_file(workspace: Workspace, report: Report, data: bytes | Path, filename: str,
                     now: dt.datetime | None = None) -> Path:
-    """Keep the rejected file and its reports under state/quarantine/<dataset>/<time>-<sha12>/."""
+    """Keep the rejected file and its reports under state/quarantine/<dataset>/<time>-<sha12>/. `data`: the
+    bytes, or the file itself when it was too large to read into memory (it is then copied, streamed)."""
     when = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).replace(microsecond=0)
     stamp = when.strftime("%Y%m%dT%H%M%SZ")
     folder = workspace.quarantine / report.dataset / f"{stamp}-{report.sha256[:12]}"
     folder.mkdir(parents=True, exist_ok=True)
-    write_atomic(folder / Path(filename).name, data)
+    if isinstance(data, Path):
+        copy_atomic(data, folder / Path(filename).name)
+    else:
+        write_atomic(folder / Path(filename).name, data)
     write_json_atomic(folder / "report.json", report.to_dict())
     env = Environment(autoescape=select_autoescape(default=True))
     html = env.from_string(PAGE).render(report=report, groups=report.groups(), fixes=FIXES,

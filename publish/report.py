@@ -8,9 +8,15 @@ from dataclasses import asdict, dataclass, field
 
 ERROR = "error"
 WARNING = "warning"
+INFO = "info"  # what the checks noticed and counted (rows left out, encoding read): nothing to fix
 # Past this many problems of one kind in one column, only the count grows: a report stays readable
 # and bounded when a 1M-row file repeats one mistake everywhere.
 KEEP_PER_GROUP = 200
+
+
+def id_number(n: int) -> str:
+    """12,345 written the Indonesian way, 12.345, for the Indonesian half of a message."""
+    return f"{n:,}".replace(",", ".")
 
 
 @dataclass
@@ -25,6 +31,7 @@ class Problem:
     field: str | None = None
     value: str | None = None
     check: str | None = None
+    also: int = 0  # this many more problems like this one, counted but not listed (a file repeating one mistake)
 
     @property
     def group(self) -> tuple:
@@ -42,11 +49,12 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     counts: dict = field(default_factory=dict)
     unusable: bool = False
+    reading: dict = field(default_factory=dict)  # how the file was read: format, encoding, delimiter, sheet
 
     def add(self, problem: Problem) -> None:
         key = "|".join(str(p) for p in problem.group)
         seen = self.counts.get(key, 0)
-        self.counts[key] = seen + 1
+        self.counts[key] = seen + 1 + problem.also
         if seen < KEEP_PER_GROUP:
             self.problems.append(problem)
 
@@ -96,7 +104,7 @@ class Report:
                 "types": dict(Counter(p.type for p in self.problems))}
 
     def to_dict(self) -> dict:
-        return {"dataset": self.dataset, "source": self.source, "sha256": self.sha256,
+        return {"dataset": self.dataset, "source": self.source, "sha256": self.sha256, "reading": self.reading,
                 **self.summary(), "problems": [asdict(p) for p in self.problems],
                 "groups": self.groups(), "counts": self.counts}
 
@@ -107,7 +115,7 @@ class Report:
     def from_dict(cls, data: dict) -> "Report":
         report = cls(dataset=data["dataset"], source=data.get("source", ""),
                      sha256=data.get("sha256", ""), rows=data.get("rows", 0),
-                     unusable=data.get("unusable", False))
+                     unusable=data.get("unusable", False), reading=dict(data.get("reading") or {}))
         report.problems = [Problem(**p) for p in data.get("problems", [])]
         report.counts = dict(data.get("counts", {}))
         return report

@@ -209,3 +209,19 @@ print("ok", sorted(m for m in sys.modules if m.split(".")[0] == "dagster" and sy
                           env=dict(os.environ, PYTHONPATH=str(ROOT)))
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip() == "ok []"
+
+
+def test_a_file_past_its_byte_limit_is_refused_unread_and_kept(workspace, tmp_path):
+    source = workspace.schemas / "wilayah" / "source.json"
+    doc = json.loads(source.read_text()) if source.is_file() else {}
+    doc["limits"] = {"bytes": 1000}
+    source.write_text(json.dumps(doc))
+    big = tmp_path / "besar.csv"
+    big.write_text(WILAYAH + "".join(f"32.60.{i:02d},Kecamatan {i},Kecamatan,32.60\n" for i in range(1, 60)))
+    result = invoke("publish", "wilayah", big, "--workspace", workspace.root, "--json")
+    [outcome] = json.loads(result.output)["outcomes"]
+    assert result.exit_code == 2 and outcome["status"] == "unusable"
+    kept = workspace.root / outcome["quarantine"] / "besar.csv"
+    assert kept.read_bytes() == big.read_bytes()  # nothing lost, though it was never parsed
+    validated = invoke("validate", "wilayah", big, "--workspace", workspace.root, "--json")
+    assert validated.exit_code == 2 and "1000" in validated.output.replace(".", "").replace(",", "")

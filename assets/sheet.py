@@ -1,0 +1,45 @@
+"""A file's rows as read, before any header is chosen, and what the reading noticed about them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from publish.report import Problem
+
+if TYPE_CHECKING:  # grid.py names columns with column_letter from here
+    from assets.grid import Grid
+
+
+ROW = "__row"  # the source row number (header = row 1 for a header-first file), kept beside the data for reports
+
+
+def column_letter(index: int) -> str:
+    """1 -> A, 27 -> AA: how a spreadsheet names the column at a 1-based position."""
+    letters = ""
+    while index > 0:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+@dataclass
+class Sheet:
+    """Rows as read; cells are str, or int/float/date from typed files (XLSX, JSON)."""
+
+    format: str
+    rows: Sequence[list]
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    notes: list[Problem] = field(default_factory=list)  # what the reading noticed (info for the report)
+    grid: Grid | None = None  # the same rows column by column, for CSV and Parquet files (the bulk path)
+    # True when the cells are in the portal's published conventions (dot decimals, ISO dates): a Parquet file's
+    # typed values written as text. Such cells are never read with the declared local conventions.
+    canonical: bool = False
+
+    def describe(self) -> dict:
+        """How the file was read, for the report: format, encoding, delimiter, sheet."""
+        return {k: v for k, v in (("format", self.format), ("encoding", self.encoding),
+                                  ("delimiter", self.delimiter), ("sheet", self.sheet)) if v is not None}
