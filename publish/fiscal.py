@@ -3,8 +3,8 @@
 The mapping is data, declared beside the dataset (schemas/<dataset>/fiscal.json): which stage and measure
 give each phase (approved, adjusted, executed), which account-code prefix gives the direction (revenue,
 expenditure, financing), and which column carries which FDP columnType. `fiscal_package` is a pure
-function of the declaration and the release table, so a release can carry its package and the portal can
-render the same bytes for every version."""
+function of the declaration and the release table; each release writes its package at release time
+(publish.writers.write_derived), so the package is in the version's manifest and never changes afterwards."""
 
 from __future__ import annotations
 
@@ -150,10 +150,12 @@ def _fields(declaration: Declaration, spec: dict) -> list[dict]:
     return fields
 
 
-def fiscal_package(declaration: Declaration, table: pa.Table, about: dict | None = None) -> tuple[dict, bytes]:
-    """The Fiscal Data Package of `table` (a release of `declaration`): (datapackage.json, data.csv bytes).
+def fiscal_package(declaration: Declaration, table: pa.Table, about: dict | None = None,
+                   data_path: str = "data.csv") -> tuple[dict, bytes]:
+    """The Fiscal Data Package of `table` (a release of `declaration`): (its descriptor, the CSV's bytes).
 
-    `about` adds package properties the table cannot know (version, id, homepage, created)."""
+    `about` adds package properties the table cannot know (version, id, homepage, created); `data_path` is the
+    CSV's name beside the descriptor."""
     spec = mapping(declaration)
     if spec is None:
         raise FiscalMappingError(f"schemas/{declaration.id} has no {MAPPING}")
@@ -171,12 +173,12 @@ def fiscal_package(declaration: Declaration, table: pa.Table, about: dict | None
     options = pacsv.WriteOptions(include_header=True, eol="\r\n", quoting_style="needed")
     pacsv.write_csv(rows, buffer, write_options=options)
     data = buffer.getvalue()
-    descriptor = _descriptor(declaration, spec, rows, excluded, data, about or {})
+    descriptor = _descriptor(declaration, spec, rows, excluded, data, about or {}, data_path)
     return descriptor, data
 
 
 def _descriptor(declaration: Declaration, spec: dict, rows: pa.Table, excluded: dict, data: bytes,
-                about: dict) -> dict:
+                about: dict, data_path: str) -> dict:
     decl = declaration.descriptor
     title = spec["title"]
     years = sorted(y for y in set(rows.column(spec["year"]).to_pylist()) if y is not None)
@@ -196,7 +198,7 @@ def _descriptor(declaration: Declaration, spec: dict, rows: pa.Table, excluded: 
         "resources": [{
             "profile": "tabular-data-resource",
             "name": spec["name"],
-            "path": "data.csv",
+            "path": data_path,
             "format": "csv",
             "mediatype": "text/csv",
             "encoding": "utf-8",

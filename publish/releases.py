@@ -256,7 +256,7 @@ def classify(previous: dict | None, content: str, schema: str, metadata: str) ->
     return None
 
 
-def _write_data(stage: Path, table: pa.Table, declaration: Declaration) -> tuple[list[dict], list[dict]]:
+def _write_data(stage: Path, table: pa.Table, declaration: Declaration, about: dict) -> tuple[list[dict], list[dict]]:
     writers.write_parquet(table, stage / "data.parquet")  # data.csv is already written: it is hashed first
     title = declaration.resource.get("title", declaration.id)
     resources = [writers.resource_entry(declaration, declaration.id, stage / "data.csv", table.num_rows, title)]
@@ -271,6 +271,7 @@ def _write_data(stage: Path, table: pa.Table, declaration: Declaration) -> tuple
             resources.append(writers.resource_entry(declaration, f"{declaration.id}-{year}", csv_path,
                                                     part.num_rows, f"{title} {year}"))
             files.append(writers.file_entry(pq_path, "parquet", "application/vnd.apache.parquet"))
+    files += writers.write_derived(stage, table, declaration, about)  # XLSX, Fiscal Data Package: in the manifest
     return resources, files
 
 
@@ -321,7 +322,9 @@ def write_release(workspace: Workspace, declaration: Declaration, incoming: pa.T
                 raise StoreDamaged(f"{declaration.id} {version} already exists; the release store is inconsistent")
             when = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).replace(microsecond=0)
             created = when.isoformat().replace("+00:00", "Z")
-            resources, files = _write_data(stage, table, declaration)
+            resources, files = _write_data(stage, table, declaration, {
+                "version": version, "created": created, "base_url": base_url,
+                "publisher": (workspace.config.get("publisher") or {}).get("name")})
             before = carried if carried is not None else _as_text(old, declaration)
             after = table if carried is not None or old is None else _as_text(table, declaration)
             changes = diff_tables(before, after, declaration)

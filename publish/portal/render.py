@@ -9,10 +9,13 @@ from functools import cached_property
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup, escape
 
 from publish.portal import formatting
 from publish.portal.context import Site
-from publish.portal.i18n import DEFAULT, LANGS, NAMES, pick, translator
+from publish.portal.glossary import ROUTE as GLOSSARY
+from publish.portal.glossary import terms
+from publish.portal.i18n import DEFAULT, LANGS, NAMES, TEXT, pick, translator
 from publish.portal.urls import Links, localized, page_file, slug
 
 log = logging.getLogger(__name__)
@@ -50,11 +53,23 @@ class Formatter:
     def money(self, value, exact: bool = False):
         return formatting.money(value, self.lang, exact)
 
-    def signed_money(self, value):
-        return formatting.signed_money(value, self.lang)
+    def short(self, value):
+        return formatting.short(value, self.lang)
+
+    def raw(self, value):
+        return formatting.raw(value)
+
+    def signed_money(self, value, exact: bool = False):
+        return formatting.signed_money(value, self.lang, exact)
+
+    def signed_short(self, value):
+        return formatting.signed_short(value, self.lang)
 
     def percent(self, value, decimals: int = 1):
         return formatting.percent(value, self.lang, decimals)
+
+    def signed_percent(self, value, decimals: int = 1):
+        return formatting.signed_percent(value, self.lang, decimals)
 
     def ratio(self, part, whole, decimals: int = 1):
         return formatting.ratio(part, whole, self.lang, decimals)
@@ -70,6 +85,24 @@ class Formatter:
 
     def cell(self, value, spec):
         return formatting.cell(value, spec, self.lang)
+
+
+def marked(lang: str):
+    """tm(key, **values): a text in `lang` whose placeholders take markup (figures with their annotations) as it
+    is and escape everything else, so a generated sentence can carry <data> elements."""
+    index = LANGS.index(lang)
+
+    def tm(key: str, **values) -> Markup:
+        pair = TEXT.get(key)
+        return Markup(escape(pair[index] if pair else key)).format(**values)
+
+    return tm
+
+
+def external(url) -> bool:
+    """A web address another site serves (a document on the JDIH, a licence): shown as a link, never fetched by
+    the page itself. Only http(s) addresses become links, so a value such as javascript:... stays text."""
+    return isinstance(url, str) and url.startswith(("https://", "http://")) and " " not in url
 
 
 def script_json(doc) -> str:
@@ -94,7 +127,8 @@ class Renderer:
     @cached_property
     def _common(self) -> dict:
         config = self.site.config
-        return {"config": config, "sample": bool(config.get("sample")), "nav": self.nav, "names": NAMES}
+        return {"config": config, "sample": bool(config.get("sample")), "nav": self.nav, "names": NAMES,
+                "glossary": terms(self.site), "glossary_route": GLOSSARY}
 
     def render(self, page: Page) -> dict[str, str]:
         out = {}
@@ -108,7 +142,7 @@ class Renderer:
             other = [x for x in LANGS if x != lang][0]
             values = {
                 **self._common, **page.vars, "page": page, "lang": lang, "other": other, "L": links, "t": t,
-                "fmt": Formatter(lang, self.site.config.get("timezone")),
+                "fmt": Formatter(lang, self.site.config.get("timezone")), "tm": marked(lang), "external": external,
                 "pick": (lambda value, _lang=lang: pick(value, _lang)),
                 "topic_label": (lambda topic, _lang=lang: vocabulary.topic_label(topic, _lang)),
                 "stage_label": (lambda stage, _lang=lang: vocabulary.stage_label(stage, _lang)),
