@@ -408,12 +408,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "target": ("Target", "Target"),
     "achievement": ("Capaian", "Achievement"),
     "indicators": ("Indikator", "Indicators"),
-    "met": ("Tercapai (≥ 100%)", "Met (≥ 100%)"),
+    "met": ("Tercapai ({rule})", "Met ({rule})"),
     "avg_achievement": ("Rata-rata capaian", "Average achievement"),
     "perf_summary": ("{met} dari {n} indikator mencapai target; rata-rata capaian {avg}.",
                      "{met} of {n} indicators met their target; average achievement {avg}."),
-    "perf_chart_note": ("Panjang batang menunjukkan capaian (dibatasi 150%); garis menandai 100%.",
-                        "Bar length shows achievement (capped at 150%); the line marks 100%."),
+    "perf_chart_note": ("Panjang batang menunjukkan capaian (dibatasi {cap}); garis menandai {full}.",
+                        "Bar length shows achievement (capped at {cap}); the line marks {full}."),
     "no_data": ("Belum ada data.", "No data yet."),
     # search
     "search_title": ("Cari data", "Search the data"),
@@ -424,8 +424,15 @@ TEXT: dict[str, tuple[str, str]] = {
                     "Full-text search needs JavaScript. Without it, use the lists and filters of the "
                     "catalogue; every dataset is listed below."),
     "search_results": ("Hasil pencarian", "Search results"),
+    "search_more": ("Tampilkan hasil berikutnya", "Show the next results"),
     # developers
     "dev_title": ("Data untuk mesin", "Data for machines"),
+    "dev_files": ("Setiap versi: data.csv (UTF-8 dengan BOM, koma; baca dengan encoding utf-8-sig bila pembaca Anda "
+                  "tidak melewati BOM), data.xlsx (dari tabel yang sama, sel bertipe), data.parquet, per tahun "
+                  "data-<tahun>.csv dan .parquet, datapackage.json dan SHA256SUMS.",
+                  "Every version: data.csv (UTF-8 with a BOM, comma-separated; read it as utf-8-sig if your reader "
+                  "does not skip the BOM), data.xlsx (from the same table, typed cells), data.parquet, per year "
+                  "data-<year>.csv and .parquet, datapackage.json and SHA256SUMS."),
     "dev_intro": ("Semua berkas di bawah ini statis dan dibangun ulang setiap kali ada versi baru.",
                   "All files below are static and rebuilt whenever a new version is published."),
     # transparency scorecard and release calendar (publish/portal/transparency.py)

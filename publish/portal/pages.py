@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from publish.portal import checks, citation, ckan, data, glossary, jdih, regulations, schemaorg
-from publish.portal.context import DatasetInfo, Site
+from publish.portal.context import FISCAL, DatasetInfo, Site
 from publish.portal.i18n import LANGS, both
 from publish.portal.render import Page
 from publish.portal.urls import slug
@@ -89,7 +89,7 @@ def dataset(site: Site, d: DatasetInfo, views: list[View]) -> Page:
     return Page(d.route, "dataset.html", d.declaration.title,
                 {"d": d, "preview": {"rows": rows, "links": links, "known": known}, "accounts": d.accounts,
                  "shown_as": shown_as, **_version_vars(site, d, rel)},
-                crumbs=[("catalog", "katalog/")], section="katalog/", indexed=True,
+                crumbs=[("catalog", "katalog/")], section="katalog/",
                 description=d.declaration.description, head=head, feed=d.route + "feed.xml")
 
 
@@ -115,7 +115,8 @@ def release(site: Site, d: DatasetInfo, rel) -> Page:
 def search(site: Site, views: list[View]) -> Page:
     registers = [v for v in views if v.kind is REGULATIONS]
     return Page("cari/", "search.html", "search_title",
-                {"datasets": site.datasets, "register": registers[0] if registers else None}, section="cari/")
+                {"datasets": site.datasets, "register": registers[0] if registers else None}, section="cari/",
+                indexed=False)
 
 
 def glossary_page(site: Site) -> Page:
@@ -124,5 +125,7 @@ def glossary_page(site: Site) -> Page:
 
 
 def developers(site: Site) -> Page:
+    fiscal = [d for d in site.published if d.latest and any(f.name in FISCAL for f in d.latest.files)]
     return Page("pengembang/", "developers.html", "dev_title",
-                {"datasets": site.published, "ckan_prefix": ckan.prefix(site), "jdih": jdih.register(site) is not None})
+                {"datasets": site.published, "ckan_prefix": ckan.prefix(site), "jdih": jdih.register(site) is not None,
+                 "fiscal": fiscal})

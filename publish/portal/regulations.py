@@ -95,7 +95,7 @@ def pages(site: Site, view: View, budgets: list) -> list[Page]:
         out.append(Page(route, "regulations.html", heading,
                         {**common, "rows": chunk, "total": len(rows), "active": None,
                          "pager": list(zip(range(1, len(chunks) + 1), routes)) if len(chunks) > 1 else []},
-                        crumbs=crumbs if n > 1 else [], section=REGULATIONS.section, indexed=(n == 1)))
+                        crumbs=crumbs if n > 1 else [], section=REGULATIONS.section))
     for facet in facets:
         for opt in facet["options"]:
             match = [r for r in rows if r.get(facet["field"]) == opt["value"]]

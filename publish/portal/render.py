@@ -32,7 +32,7 @@ class Page:
     vars: dict = field(default_factory=dict)
     crumbs: list = field(default_factory=list)  # [(label {id,en} or key, route)]; the page itself is implied
     section: str = ""  # the navigation route this page belongs to
-    indexed: bool = False  # Pagefind indexes this page's <main>
+    indexed: bool = True  # Pagefind indexes this page's <main> (all but the search page itself)
     description: dict | str = ""
     head: str | dict = ""  # extra, already-safe markup for <head> (JSON-LD); a {lang: markup} dict per language
     feed: str | None = None  # the Atom feed that belongs to this page

@@ -132,14 +132,15 @@ def test_budget_totals_sum_detail_lines_once_despite_subtotal_rows(tmp_path, dec
     budget = Budget(loaded, view)
     (stage,) = budget.stages
     spending, revenue = sum(DETAIL.values()), sum(REVENUE.values())
-    assert stage.akun["5"]["planned"] == spending  # not six times over (akun, kelompok, ... , sub rincian)
-    assert stage.akun["4"]["planned"] == revenue
-    for key in ("skpd", "urusan", "kelompok", "jenis"):
-        rows_ = budget.breakdown(stage, key)
-        assert sum(r["planned"] for r in rows_) == spending, key
-        assert sum(r["lines"] for r in rows_) == len(DETAIL), key
-    assert {r["code"]: r["planned"] for r in budget.breakdown(stage, "jenis")} == {
+    assert stage.accounts["5"].planned == spending  # not six times over (akun, kelompok, ... , sub rincian)
+    assert stage.accounts["4"].planned == revenue
+    for key in ("skpd", "urusan", "program", "kegiatan", "sub_kegiatan", "kelompok", "jenis"):
+        groups = budget.groups(stage, "5", key)
+        assert sum(g.figures.planned for g in groups) == spending, key
+        assert sum(g.figures.lines for g in groups) == len(DETAIL), key
+    assert {g.code: g.figures.planned for g in budget.groups(stage, "5", "jenis")} == {
         "5.1.02": 1_400_000_000_000, "5.2.02": 64_000_000_000}
+    assert sum(g.figures.planned for g in budget.groups(stage, "4", "jenis")) == revenue
 
     build_site(ws)
     site = ws.site
