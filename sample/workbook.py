@@ -61,16 +61,16 @@ def apbd_xlsx(berkas: dict, anggaran: dict, realisasi: dict, rng: random.Random)
     for row, ((skpd, sub, rek), pagu) in enumerate(anggaran.items(), start=6):
         sheet.append([berkas["tahun"], berkas["tahap"], data.KODE_WILAYAH, skpd, nama_skpd[skpd],
                       *klasifikasi(sub), rek, _nama_rekening(rek),
-                      _amount(pagu, rng), _amount(realisasi.get((skpd, sub, rek)), rng), berkas["dasar_hukum"],
-                      posisi])
+                      _amount(pagu, rng), _amount(realisasi.get((skpd, sub, rek)), rng), posisi,
+                      berkas["dasar_hukum"]])
         if posisi:
-            sheet.cell(row, 19).number_format = "dd/mm/yyyy"
+            sheet.cell(row, 18).number_format = "dd/mm/yyyy"
         for cell in (sheet.cell(row, 16), sheet.cell(row, 17)):
             if isinstance(cell.value, int):
                 cell.number_format = "#,##0"
             elif cell.value is not None:
                 cell.alignment = Alignment(horizontal="right")
-    widths = (8, 14, 9, 24, 36, 7, 40, 10, 48, 14, 48, 19, 56, 19, 52, 18, 18, 15, 12)
+    widths = (8, 14, 9, 24, 36, 7, 40, 10, 48, 14, 48, 19, 56, 19, 52, 18, 18, 12, 15)
     for column, size in zip("ABCDEFGHIJKLMNOPQRS", widths):
         sheet.column_dimensions[column].width = size
     sheet.freeze_panes = "A6"
