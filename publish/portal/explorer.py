@@ -20,6 +20,8 @@ CHART_ROWS = 15  # bars drawn per chart; the table below always lists every row
 RATE_WORD = {"4": "rate_collected", "5": "rate_spent", "6.1": "rate_realised", "6.2": "rate_realised"}
 ACCOUNT_WORD = {"4": "revenue", "5": "spending", "6.1": "financing_in", "6.2": "financing_out"}
 GLOSSARY_KEY = {"4": "pendapatan", "5": "belanja", "6.1": "pembiayaan", "6.2": "pembiayaan"}
+LEVEL_TERM = {"skpd": "skpd", "urusan": "urusan", "program": "program", "kegiatan": "kegiatan",
+              "sub_kegiatan": "sub_kegiatan", "kelompok": "kode_rekening", "jenis": "kode_rekening"}
 
 
 def pct_change(after: int | None, before: int | None) -> float | None:
@@ -31,7 +33,7 @@ def pct_change(after: int | None, before: int | None) -> float | None:
 
 # What the explorer's and the home page's templates need to name and compare accounts.
 WORDS = {"accounts": ACCOUNTS, "account_word": ACCOUNT_WORD, "rate_word": RATE_WORD, "glossary_key": GLOSSARY_KEY,
-         "levels": LEVELS, "pct_change": pct_change, "merged": merged}
+         "levels": LEVELS, "level_term": LEVEL_TERM, "pct_change": pct_change, "merged": merged}
 
 
 @dataclass

@@ -337,6 +337,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "level_kegiatan": ("Kegiatan", "Activity"),
     "level_sub_kegiatan": ("Sub kegiatan", "Sub-activity"),
     "level_skpd": ("Perangkat daerah", "Agency"),
+    "level_kelompok": ("Kelompok rekening", "Account group"),
+    "level_jenis": ("Jenis rekening", "Account type"),
     "drill_intro_urusan": ("Belanja {what} {code} pada {year}, tahap {stage}, dan program di dalamnya.",
                            "Spending of {what} {code} in {year}, {stage} stage, and its programmes."),
     "drill_intro_program": ("Belanja {what} {code} pada {year}, tahap {stage}, dan kegiatan di dalamnya.",
