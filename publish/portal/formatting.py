@@ -57,9 +57,12 @@ def number(value, lang: str, decimals: int = 0) -> str:
 
 def _scale_word(size: int, scaled: Decimal, lang: str) -> str:
     """'miliar' / 'billion': the word of Babel's long compact pattern ('0 miliar') for `size`."""
-    locale = _locale(lang)
-    formats = locale.compact_decimal_formats["long"]
-    plural = locale.plural_form(abs(scaled))
+    return _word(size, _locale(lang).plural_form(abs(scaled)), lang)
+
+
+@cache
+def _word(size: int, plural: str, lang: str) -> str:
+    formats = _locale(lang).compact_decimal_formats["long"]
     pattern = (formats.get(plural) or formats["other"])[str(size)]
     return pattern.suffix[0].strip()
 
@@ -102,11 +105,16 @@ def short(value, lang: str, digits: int = 3) -> str:
         return MISSING
     words = compact(value, lang, digits)
     for size, word in SHORT[lang].items():
-        long = _scale_word(size, Decimal(2), lang)
-        for form in {long, _scale_word(size, Decimal(1), lang)}:
+        for form in _long_words(size, lang):
             if words.endswith(" " + form):
                 return words[: -len(form)] + word
     return words
+
+
+@cache
+def _long_words(size: int, lang: str) -> frozenset:
+    """Every plural form of the long word for `size` ('miliar'; 'billion')."""
+    return frozenset(_scale_word(size, Decimal(n), lang) for n in (1, 2, 5))
 
 
 def raw(value) -> str:

@@ -152,3 +152,14 @@ def test_budget_totals_sum_detail_lines_once_despite_subtotal_rows(tmp_path, dec
     for doubled in (sum(_subtotals(DETAIL).values()) + spending, 2 * spending):
         assert f.money(doubled, "id", exact=True) not in explorer + home
         assert f.money(doubled, "id") not in home
+
+
+def test_short_money_for_narrow_columns_and_signed_changes():
+    assert f.short(388_194_374_000, "id") == "388 M" and f.short(388_194_374_000, "en") == "388 bn"
+    assert f.short(1_019_412_634_000, "id") == "1,02 T" and f.short(1_019_412_634_000, "en") == "1.02 tn"
+    assert f.short(12_500_000, "id") == "12,5 jt" and f.short(999, "id") == "999"
+    assert f.short(-1_200_000_000, "id") == "−1,2 M"
+    assert f.signed_short(250_000_000, "en") == "+250 m" and f.signed_short(-250_000_000, "id") == "−250 jt"
+    assert f.signed_percent(4.5, "id") == "+4,5%" and f.signed_percent(-2, "en") == "−2.0%"
+    assert f.signed_percent(0.01, "id") == "0,0%"  # a change that rounds to nothing has no sign
+    assert f.raw(3) == "3" and f.raw(44.3456789123) == "44.345679" and f.raw(None) == ""
