@@ -48,7 +48,8 @@ def _slice_keys(declaration) -> list[str]:
     keys = []
     for rule in declaration.expectations:
         kwargs = rule.get("kwargs", {})
-        if rule.get("type") == "expect_column_unique_value_count_to_be_between" and kwargs.get("max_value") == 1:
+        if rule.get("type") == "expect_column_unique_value_count_to_be_between" and kwargs.get("max_value") == 1 \
+                and kwargs.get("min_value") == 1:  # exactly one value; "at most one" (a reporting date) is no slice
             keys.append(kwargs["column"])
     return keys
 
@@ -124,7 +125,7 @@ def test_an_edited_published_csv_names_the_published_convention(published):
     """A value typed the Indonesian way into the published CSV is refused with the convention to use."""
     declaration = get_declaration(published, "kinerja")
     folder = dataset_dir(published, "kinerja") / latest_release(published, "kinerja")["version"]
-    rows = list(csv.reader(io.StringIO((folder / "data.csv").read_text("utf-8"), newline="")))
+    rows = list(csv.reader(io.StringIO((folder / "data.csv").read_text("utf-8-sig"), newline="")))
     header = rows[0]
     row = next(r for r in rows[1:] if "." in r[header.index("capaian")])  # a published dot decimal stays
     row[header.index("target")] = "1.234,5"
