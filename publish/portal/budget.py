@@ -126,7 +126,8 @@ class Budget:
         """Every (year, stage) present, years descending, stages in budget order."""
         if not self.available:
             return []
-        rows = self._q(f"SELECT tahun, tahap, {ACCOUNT_SQL} AS akun, {AGGREGATES} FROM t WHERE {self.leaf} GROUP BY ALL")
+        rows = self._q(f"SELECT tahun, tahap, {ACCOUNT_SQL} AS akun, {AGGREGATES} FROM t WHERE {self.leaf} "
+                       "GROUP BY ALL")
         found: dict[tuple, Stage] = {}
         for r in rows:
             st = found.setdefault((r["tahun"], r["tahap"]), Stage(r["tahun"], r["tahap"], self.view.route))

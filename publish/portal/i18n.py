@@ -309,9 +309,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "stage_compare_note": ("Setiap kolom adalah satu tahap; {stages} dibandingkan, tidak dijumlahkan.",
                            "Each column is one stage; {stages} are compared, never added together."),
     "stage_change_4": ("Pendapatan tahap {to} {after}, {delta} ({change}) dibanding tahap {from} ({before}).",
-                       "Revenue in the {to} stage is {after}, {delta} ({change}) against the {from} stage ({before})."),
+                       "Revenue in the {to} stage is {after}, {delta} ({change}) against the {from} stage "
+                       "({before})."),
     "stage_change_5": ("Belanja tahap {to} {after}, {delta} ({change}) dibanding tahap {from} ({before}).",
-                       "Spending in the {to} stage is {after}, {delta} ({change}) against the {from} stage ({before})."),
+                       "Spending in the {to} stage is {after}, {delta} ({change}) against the {from} stage "
+                       "({before})."),
     "yoy_title": ("Tahap {stage} {year} dibanding {prev}", "{stage} stage, {year} against {prev}"),
     "change_pct": ("Perubahan", "Change"),
     "yoy_change_4": ("Pendapatan tahap {stage} {year} {after}: {change} dibanding tahap yang sama tahun {prev} "

@@ -25,8 +25,9 @@ def home(site: Site, budget: View | None, budget_figures: dict | None, words: di
     """The home page; its key budget figures come from the first dataset declaring the budget view, if any."""
     titles = {d.id: d.declaration.title for d in site.datasets}
     return Page("", "home.html", "home",
-                {"budget_view": budget, "budget": budget_figures, "recent": [news(r) for r in site.all_releases()[:RECENT]],
-                 "titles": titles, "datasets": site.datasets, **words}, section="", indexed=True)
+                {"budget_view": budget, "budget": budget_figures,
+                 "recent": [news(r) for r in site.all_releases()[:RECENT]], "titles": titles,
+                 "datasets": site.datasets, **words}, section="", indexed=True)
 
 
 def _facets(site: Site) -> list[dict]:

@@ -164,7 +164,8 @@ def unannotated(root: Node) -> list[str]:
         return "".join(c if isinstance(c, str) else text(c) for c in node.children)
 
     plain = _norm(text(main))
-    pattern = r"(?:Rp|IDR)\s?[−+-]?\d[\d.,]*|\d[\d.,]*\s?%|\d[\d.,]*\s?(?:miliar|juta|triliun|billion|million|trillion)\b"
+    pattern = (r"(?:Rp|IDR)\s?[−+-]?\d[\d.,]*|\d[\d.,]*\s?%"
+               r"|\d[\d.,]*\s?(?:miliar|juta|triliun|billion|million|trillion)\b")
     return re.findall(pattern, plain)
 
 
