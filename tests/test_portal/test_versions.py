@@ -10,6 +10,7 @@ import datetime as dt
 import io
 import json
 import re
+import xml.etree.ElementTree as ET
 import zipfile
 from urllib.parse import unquote
 
@@ -63,7 +64,12 @@ def test_codes_and_formula_like_text_stay_text_in_the_xlsx(tmp_path):
                       "tingkat": ["desa"] * len(names), "kode_induk": [None] * len(names)})
     path = tmp_path / "w.xlsx"
     write_workbook(table, path, decl, {"version": "1.0.0", "created": "2025-01-01T00:00:00Z"})
-    sheet = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
+    archive = zipfile.ZipFile(path)
+    for name in archive.namelist():  # every part is well-formed XML, and the package names every sheet
+        ET.fromstring(archive.read(name))
+    types = archive.read("[Content_Types].xml").decode()
+    assert "/xl/worksheets/sheet1.xml" in types and "/xl/worksheets/sheet2.xml" in types
+    sheet = archive.read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in sheet  # no cell is a formula
     back = openpyxl.load_workbook(path)["data"]
 
