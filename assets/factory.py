@@ -3,6 +3,8 @@
 
 
 import json
+import time
+from contextlib import nullcontext
 
 import dagster as dg
 
@@ -13,6 +15,7 @@ from assets.validation import Checked
 from publish.declarations import Declaration
 from publish.held import find_held
 from publish.links import broken_links
+from publish.progress import Listener, Task, describe, listening, reporting
 from publish.promote import NothingToPromote, build_preview, promote
 from publish.report import Report
 from publish.verify import verify_all
@@ -28,6 +31,27 @@ CHECKS = {
                       {"personal-data", "formula-injection"}),
 }
 DATASET_TAG = "terbuka/dataset"  # runs of one dataset are serialised on this tag (see dagster.yaml)
+
+
+class RunLog(Listener):
+    """Progress of long work as plain lines in the run's log: when a task starts, every EVERY seconds, at its end."""
+
+    EVERY = 10.0
+
+    def __init__(self, log):
+        self.log, self.said = log, {}
+
+    def start(self, task: Task) -> None:
+        self.said[id(task)] = time.monotonic()
+
+    def update(self, task: Task) -> None:
+        if time.monotonic() - self.said.get(id(task), 0) >= self.EVERY:
+            self.said[id(task)] = time.monotonic()
+            self.log.info(describe(task))
+
+    def end(self, task: Task) -> None:
+        if time.monotonic() - self.said.pop(id(task), time.monotonic()) >= 1.0:
+            self.log.info(describe(task))  # only long tasks: a small file's run log stays short
 
 
 def job_name(dataset: str) -> str:
@@ -155,10 +179,12 @@ def build_dataset_assets(declaration: Declaration, all_ids: list[str]) -> dg.Ass
                              + (f" ({year})" if year else ""))
             return
         outcomes = []
-        for intake in intakes:
-            outcome = process_file(terbuka, intake, run_id=context.run_id)
-            context.log.info(outcome.message(terbuka))
-            outcomes.append(outcome)
+        # the command line shows progress its own way; a run the daemon launched tells its run log
+        with nullcontext() if listening() else reporting(RunLog(context.log)):
+            for intake in intakes:
+                outcome = process_file(terbuka, intake, run_id=context.run_id)
+                context.log.info(outcome.message(terbuka))
+                outcomes.append(outcome)
         again = all(terbuka.raw.resolve() in i.path.resolve().parents and not i.confirm for i in intakes)
         yield from _events(terbuka, declaration, outcomes, (raw_key, clean_key, release_key), again)
 

@@ -74,19 +74,21 @@ class Outcome:
     def accepted(self) -> bool:
         return self.status in ACCEPTED
 
-    def message(self, workspace: Workspace) -> str:
-        """The outcome in both languages, as the CLI prints it and the Dagster run shows it."""
+    def message(self, workspace: Workspace, lang: str = "both") -> str:
+        """The outcome in words: "id", "en", or "both" (the Dagster run log, where readers differ)."""
         ds, name = self.dataset, self.name
         if self.status == "published":
             r = self.release
-            return f"{ds}: {name} → versi {r.version} diterbitkan / published version {r.version} ({r.change})"
+            said = pick(lang, f"versi {r.version} diterbitkan", f"published version {r.version}")
+            return f"{ds}: {name} → {said} ({r.change})"
         if self.status == "unchanged":
             v = self.release.version
-            return f"{ds}: {name} tidak berubah / unchanged (isinya sama dengan / content equals version {v})"
+            return f"{ds}: {name} " + pick(lang, f"tidak berubah (isinya sama dengan versi {v})",
+                                           f"unchanged (content equals version {v})")
         if self.status in ("rejected", "unusable"):
-            return f"{ds}: {name} " + rejection(self.checked, workspace.rel(self.quarantine / "report.html"))
+            return f"{ds}: {name} " + rejection(self.checked, workspace.rel(self.quarantine / "report.html"), lang)
         said_id, said_en = self.cause or ("kesalahan tak dikenal", "unknown error")
-        return f"{ds}: {name}: {said_id}\n    {said_en}"
+        return f"{ds}: {name}: " + (pick(lang, said_id, said_en) if lang != "both" else f"{said_id}\n    {said_en}")
 
     def summary(self, workspace: Workspace) -> dict:
         """Stable keys for scripts (`--json`) and run metadata."""
@@ -98,20 +100,27 @@ class Outcome:
                 "quarantine": workspace.rel(self.quarantine) if self.quarantine else None,
                 "held": workspace.rel(self.held) if self.held else None,
                 "cause_id": self.cause[0] if self.cause else None, "cause_en": self.cause[1] if self.cause else None,
-                "message": self.message(workspace)}
+                "message": self.message(workspace), "message_id": self.message(workspace, "id"),
+                "message_en": self.message(workspace, "en")}
 
 
-def rejection(checked: Checked, report_path: str) -> str:
-    """A rejection in words: the error count, the first problem (Indonesian / English), where it is."""
+def pick(lang: str, said_id: str, said_en: str) -> str:
+    """A sentence in the reader's language, or both ("id / en")."""
+    return said_id if lang == "id" else said_en if lang == "en" else f"{said_id} / {said_en}"
+
+
+def rejection(checked: Checked, report_path: str, lang: str = "both") -> str:
+    """A rejection in words: the error count, the first problem, where the report is."""
     report = checked.report
-    kind = "tidak dapat dibaca / unusable" if report.unusable else "ditolak / rejected"
+    kind = pick(lang, "tidak dapat dibaca", "unusable") if report.unusable else pick(lang, "ditolak", "rejected")
     first = next((g for g in report.groups() if g["severity"] == "error"), None)
-    said = f" — {first['note_id']} / {first['note']}" if first else ""
+    said = f" — {pick(lang, first['note_id'] or first['note'], first['note'])}" if first else ""
     example = first["examples"][0] if first and first["examples"] else None
     if example and example.get("row"):
-        said += f" (baris / row {example['row']}" + (f", {example['field']}" if example.get("field") else "")
+        said += f" ({pick(lang, 'baris', 'row')} {example['row']}" + (f", {example['field']}" if example.get("field") else "")
         said += f" = {example['value']!r})" if example.get("value") is not None else ")"
-    return f"{kind}: {report.errors} kesalahan / errors{said}\n    laporan / report: {report_path}"
+    errors = pick(lang, "kesalahan", "errors")
+    return f"{kind}: {report.errors} {errors}{said}\n    {pick(lang, 'laporan', 'report')}: {report_path}"
 
 
 def snapshot(workspace: Workspace, dataset: str, data: bytes, name: str, sha256: str) -> dict:

@@ -15,7 +15,7 @@ import dagster as dg
 
 from assets.calendar import fiscal_years
 from assets.factory import DATASET_TAG, job_name, op_name
-from assets.flow import EXIT_CODES
+from assets.flow import EXIT_CODES, pick
 from assets.inbox import file_away, partition_for, past_limit, pending_files, unmatched_note
 from pipelines.definitions import build_definitions
 from pipelines.instance import instance_for, process_tags
@@ -82,11 +82,12 @@ class Result:
             codes.append(EXIT_CODES["system"])
         return worst(codes)
 
-    def lines(self) -> list[str]:
-        out = [o["message"] for o in self.outcomes]
+    def lines(self, lang: str = "both") -> list[str]:
+        """What happened, in words: "id", "en" or "both"."""
+        out = [o.get(f"message_{lang}", o["message"]) for o in self.outcomes]
         out += self.failures
         if self.verify:
-            out.append("verify: MASALAH / PROBLEMS FOUND — " + "; ".join(self.verify[:5]))
+            out.append(f"verify: {pick(lang, 'ADA MASALAH', 'PROBLEMS FOUND')} — " + "; ".join(self.verify[:5]))
         return out
 
 
@@ -171,46 +172,50 @@ def confirm_held(workspace: Workspace, dataset: str, sha256: str, with_portal: b
                                           with_portal=with_portal))
 
 
-def run_pending(workspace: Workspace, echo=print) -> int:
+def run_pending(workspace: Workspace, echo=print, lang: str = "both") -> int:
     """Every file waiting in inbox/, in dependency order then drop order, each in its own run; a file's
     failure is that file's outcome and the others go on. Returns the worst exit code."""
     runner = Runner(workspace)
     inbox = pending_files(workspace, settle=False)
     for dropped in inbox.unmatched:
-        echo(f"skipped {unmatched_note(workspace, dropped)}")
+        echo(f"{pick(lang, 'dilewati', 'skipped')} {unmatched_note(workspace, dropped)}")
     for rel, why in inbox.arriving.items():
-        echo(f"skipped inbox/{rel}: {why}")
+        echo(f"{pick(lang, 'dilewati', 'skipped')} inbox/{rel}: {why}")
     for dropped in inbox.repeats:
         file_away(workspace, dropped, accepted=True)
-        echo(f"{dropped.dataset}: {dropped.path.name} sudah terbit / already published (same SHA-256); filed away")
+        echo(f"{dropped.dataset}: {dropped.path.name} " + pick(
+            lang, "sudah tayang (SHA-256 sama); dipindah ke arsip", "already published (same SHA-256); filed away"))
     code = 0
     for dropped in inbox.pending:
         run = runner.run_dataset(dropped.dataset, workspace.rel(dropped.path), dropped.year, sha256=dropped.sha256)
         result = read_result(run)
-        for line in result.lines() or [f"{dropped.dataset}: {dropped.path.name}: run {run.run_id[:8]} ended"]:
+        for line in result.lines(lang) or [f"{dropped.dataset}: {dropped.path.name}: run {run.run_id[:8]} ended"]:
             echo(f"{line} (run {run.run_id[:8]})")
         code = worst([code, result.exit_code])
     portal = read_result(runner.run_portal())
     live = any(e.asset_key == dg.AssetKey(["portal"]) for e in portal.run.get_asset_materialization_events())
-    where = "site/ (live)" if live else f"{workspace.rel(workspace.preview)}/ (preview; put it live with `terbuka promote`)"
-    echo(f"portal: {'rebuilt in ' + where if portal.run.success and not portal.verify else 'FAILED'}"
-         f" (run {portal.run.run_id[:8]})")
-    for line in portal.lines():
+    where = "site/" + pick(lang, " (tayang)", " (live)") if live else f"{workspace.rel(workspace.preview)}/ " + pick(
+        lang, "(pratinjau; tayangkan dengan `terbuka promote`)", "(preview; put it live with `terbuka promote`)")
+    done = pick(lang, "dibangun ulang di ", "rebuilt in ") + where if portal.run.success and not portal.verify \
+        else pick(lang, "GAGAL", "FAILED")
+    echo(f"portal: {done} (run {portal.run.run_id[:8]})")
+    for line in portal.lines(lang):
         echo(f"  {line}")
     return worst([code, portal.exit_code])
 
 
-def backfill(workspace: Workspace, dataset: str, years: list[str], echo=print) -> int:
+def backfill(workspace: Workspace, dataset: str, years: list[str], echo=print, lang: str = "both") -> int:
     """Re-process a range of fiscal years, one run each, then rebuild the portal; returns the worst exit code."""
     runner = Runner(workspace)
     code = 0
     for year in years:
         result = read_result(runner.run_dataset(dataset, year=year))
-        said = "; ".join(result.lines()) or "tidak ada yang diproses ulang / nothing to re-process"
+        said = "; ".join(result.lines(lang)) or pick(lang, "tidak ada yang diproses ulang", "nothing to re-process")
         echo(f"{dataset} {year}: {said} (run {result.run.run_id[:8]})")
         code = worst([code, result.exit_code])
     portal = read_result(runner.run_portal())
-    echo(f"portal: {'rebuilt' if portal.run.success else 'FAILED'} (run {portal.run.run_id[:8]})")
+    done = pick(lang, "dibangun ulang", "rebuilt") if portal.run.success else pick(lang, "GAGAL", "FAILED")
+    echo(f"portal: {done} (run {portal.run.run_id[:8]})")
     return worst([code, portal.exit_code])
 
 

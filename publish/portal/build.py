@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from publish.files import place_folder, point_symlink, write_if_changed
+from publish.progress import step
 from publish.portal import budget as budget_pages
 from publish.portal import (ckan, dcat, dcat_us, feeds, fiscal, jdih, pagefind, pages, performance, regulations,
                             sitemap, transparency)
@@ -50,8 +51,10 @@ def render_site(site: Site) -> dict[str, str | bytes]:
     renderer = Renderer(site, navigation(views))
     page_list = site_pages(site, views)
     out: dict[str, str | bytes] = {}
-    for page in page_list:
-        out.update(renderer.render(page))
+    with step(("membangun portal", "building the portal"), total=len(page_list), unit="pages") as building:
+        for page in page_list:
+            out.update(renderer.render(page))
+            building.advance()
     for module in (dcat, dcat_us, feeds, ckan, fiscal, jdih, transparency):
         out.update(module.files(site))
     out.update(sitemap.files(site, [p.route for p in page_list]))

@@ -17,6 +17,8 @@ from publish.files import sha256_file
 from publish.releases import dataset_dir, list_releases
 from tests.support import settle, take
 
+ENGLISH = {"LANG": "en_US.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}  # an officer whose locale is English
+
 
 def prepared(workspace, tmp_path):
     """Sample files generated aside; wilayah and peraturan published so apbd's foreign keys resolve."""
@@ -53,7 +55,7 @@ def test_a_year_is_processed_in_its_partition_and_leaves_other_years_untouched(w
         assert sha256_file(root / "1.0.0" / name) == sha256_file(root / "1.1.0" / name)
     assert (root / "1.1.0" / "data-2025.csv").is_file() and not (root / "1.0.0" / "data-2025.csv").exists()
 
-    result = CliRunner().invoke(cli, ["backfill", "apbd", "--from", "2024", "--to", "2025",
+    result = CliRunner(env=ENGLISH).invoke(cli, ["backfill", "apbd", "--from", "2024", "--to", "2025",
                                       "--workspace", str(workspace.root)])
     assert result.exit_code == 0, result.output
     assert "apbd 2024:" in result.output and "unchanged" in result.output

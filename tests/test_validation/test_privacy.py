@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+ENGLISH = {"LANG": "en_US.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}  # an officer whose locale is English
+
 FIELDS = [{"name": "no", "type": "integer"}, {"name": "kegiatan", "type": "string"},
           {"name": "keterangan", "type": "string"}]
 
@@ -95,7 +97,7 @@ def test_plain_report_names_row_and_column(tmp_path, catatan, test_workspace):
     from pipelines.cli import cli
 
     path = _csv(tmp_path, ["1,Bantuan,NIK 3201014506900001", '2,Sosialisasi,"=HYPERLINK(""http://x.test"")"'])
-    result = CliRunner().invoke(cli, ["validate", catatan, str(path), "--workspace", str(test_workspace)])
+    result = CliRunner(env=ENGLISH).invoke(cli, ["validate", catatan, str(path), "--workspace", str(test_workspace)])
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert "personal-data x1: row 2 column keterangan" in result.output, result.output
