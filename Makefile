@@ -6,6 +6,9 @@ ifndef UV
 UV := $(or $(shell command -v uv 2>/dev/null),$(wildcard $(HOME)/.local/bin/uv),$(UV_HOME)/bin/uv)
 endif
 RUN := $(UV) run --frozen
+# Install with bytecode (uv sync and any install `uv run` does): otherwise, where
+# PYTHONDONTWRITEBYTECODE is set (CI, containers), every command compiles ~1,850 modules first (+12 s).
+export UV_COMPILE_BYTECODE := 1
 PORT ?= 8000
 
 .PHONY: env demo test dev serve bench sample clean lock
@@ -35,8 +38,8 @@ $(UV_HOME)/bin/uv:
 	fi
 	@test -x $@
 
-.venv/.synced: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen --all-groups
+.venv/.synced: pyproject.toml uv.lock Makefile | $(UV)
+	$(UV) sync --frozen --all-groups --compile-bytecode
 	@touch $@
 
 demo: env
@@ -51,8 +54,10 @@ dev: env
 serve: env
 	$(RUN) terbuka serve --port $(PORT)
 
+# Long measurements, never part of `make test`: BENCH_ROWS=100000,1000000 (default 100k, 1M and 5M rows)
+# limits the file sizes; see BENCHMARKS.md for the figures and what they mean.
 bench: env
-	$(RUN) python tests/bench.py
+	$(RUN) python -m bench
 
 lock: | $(UV)
 	$(UV) lock
