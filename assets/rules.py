@@ -12,6 +12,7 @@ is the share of considered rows that must pass.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from assets.ingest import ROW
@@ -47,7 +48,7 @@ def _q(name: str) -> str:
 def _lit(value) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, (int, float)):
+    if isinstance(value, int) or (isinstance(value, float) and math.isfinite(value)):
         return repr(value)
     if isinstance(value, str):
         return "'" + value.replace("'", "''") + "'"

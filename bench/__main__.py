@@ -4,7 +4,8 @@ For each size (BENCH_ROWS, default 100000,1000000,5000000) an APBD file is gener
 source form; on it, as child processes: the DuckDB floor (read CSV, write Parquet), frictionless-py
 with the same schema, `terbuka validate` and `terbuka publish` (split by stage and Dagster step).
 Then a small file from inbox/ to live through the sensor, and a portal of BENCH_PORTAL datasets x
-versions (default 200x5). BENCH_PARTS=files,small,portal picks parts; BENCH_TMP the scratch folder.
+versions (default 200x5). BENCH_PARTS=files,small,portal picks parts; BENCH_TMP the scratch folder;
+BENCH_MAX_RSS_MB (default 12000) stops a child that would take more of a shared machine's memory.
 """
 
 from __future__ import annotations
@@ -67,13 +68,17 @@ def clone(workspace, root: Path):
     return Workspace(root)
 
 
-def terbuka(label: str, args: list[str], workspace, scratch: Path, **limits) -> Measured:
+def limits() -> dict:
+    return {"timeout": 1200, "max_rss_mb": float(os.environ.get("BENCH_MAX_RSS_MB", 12_000))}
+
+
+def terbuka(label: str, args: list[str], workspace, scratch: Path) -> Measured:
     """A `terbuka` command in a child process, with its stages timed (bench.timed)."""
     phases = scratch / "phases.json"
     phases.unlink(missing_ok=True)
     env = dict(os.environ, BENCH_PHASES=str(phases), DAGSTER_HOME=str(workspace.dagster_home))
     measured = run(label, [sys.executable, "-m", "bench.timed", *args, "--workspace", str(workspace.root)],
-                   env=env, cwd=ROOT, **limits)
+                   env=env, cwd=ROOT, **limits())
     if phases.exists():
         measured.phases = json.loads(phases.read_text())
     return measured
@@ -127,11 +132,12 @@ def files(table: Table, base, scratch: Path, sizes: list[int]) -> None:
         size = write_apbd(path, rows)
         table.add(label, f"generate the file ({size / 2**20:,.0f} MB)", time.perf_counter() - start)
         floor = run("DuckDB floor: read CSV, write Parquet",
-                    [sys.executable, "-m", "bench.reference", "floor", str(path), str(scratch / "floor.parquet")], cwd=ROOT)
+                    [sys.executable, "-m", "bench.reference", "floor", str(path), str(scratch / "floor.parquet")], cwd=ROOT,
+                    **limits())
         table.measured(label, floor, "1.0x (the floor)")
         friction = run("frictionless-py validate (same schema)",
                        [sys.executable, "-m", "bench.reference", "frictionless", str(path), str(schema)], cwd=ROOT,
-                       timeout=3600)
+                       **(limits() | {"timeout": 3600}))
         verdict = json.loads(friction.stdout or "{}")
         table.measured(label, friction, f"{friction.wall / floor.wall:,.1f}x floor; valid={verdict.get('valid')}, "
                                         f"rows={verdict.get('rows')}")
