@@ -1,7 +1,7 @@
 """`python -m bench.timed ARGS...`: the `terbuka` command itself, with a stopwatch around its main stages.
 
-The command runs unchanged (pipelines.cli.main); before it starts, each stage function below is
-wrapped wherever a module holds it, so the same run gives the whole-command figures and the split.
+The command runs unchanged (pipelines.cli.main); each stage function below is wrapped in its module
+when the command first imports that module, so the same run gives the whole-command figures and the split.
 A stage that a future version renames or removes is simply not reported. The seconds spent in
 each stage are written as JSON to $BENCH_PHASES when the command exits.
 """
@@ -11,6 +11,8 @@ from __future__ import annotations
 import atexit
 import functools
 import importlib
+import importlib.abc
+import importlib.util
 import json
 import os
 import sys
@@ -28,7 +30,6 @@ STAGES = [
     ("publish.promote", "build_preview", "preview"),
     ("publish.promote", "promote", "promote"),
 ]
-PACKAGES = ("assets", "publish", "pipelines")
 
 
 def _wrap(fn, label: str, seconds: dict):
@@ -42,23 +43,31 @@ def _wrap(fn, label: str, seconds: dict):
     return timed
 
 
-def instrument(seconds: dict) -> None:
-    """Wrap each stage function in its own module and in every project module that imported it by name."""
-    for module_name in ("assets.validation", "assets.stages", "assets.factory", "publish.releases",
-                        "publish.promote", "pipelines.headless", "pipelines.cli"):
-        try:
-            importlib.import_module(module_name)
-        except ImportError:
-            continue
-    for module_name, name, label in STAGES:
-        module = sys.modules.get(module_name)
-        original = getattr(module, name, None)
-        if original is None:
-            continue
-        timed = _wrap(original, label, seconds)
-        for loaded in list(sys.modules.values()):
-            if getattr(loaded, "__name__", "").split(".")[0] in PACKAGES and getattr(loaded, name, None) is original:
-                setattr(loaded, name, timed)
+class _Patcher(importlib.abc.MetaPathFinder):
+    """Wraps the stage functions of a module as the command itself first imports it: nothing is imported
+    that the command would not import (a validate never loads Dagster), and every later
+    `from module import function` already receives the wrapped function."""
+
+    def __init__(self, seconds: dict):
+        self.seconds = seconds
+        self.targets = {module for module, _, _ in STAGES}
+
+    def find_spec(self, name, path=None, target=None):
+        if name not in self.targets:
+            return None
+        self.targets.discard(name)  # find the real spec without this finder, then wrap its loader
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None:
+            return None
+        execute, seconds = spec.loader.exec_module, self.seconds
+
+        def exec_module(module):
+            execute(module)
+            for module_name, function, label in STAGES:
+                if module_name == name and callable(getattr(module, function, None)):
+                    setattr(module, function, _wrap(getattr(module, function), label, seconds))
+        spec.loader.exec_module = exec_module
+        return spec
 
 
 def main() -> None:
@@ -66,7 +75,7 @@ def main() -> None:
     target = os.environ.get("BENCH_PHASES")
     if target:
         atexit.register(lambda: open(target, "w").write(json.dumps(seconds)))
-    instrument(seconds)
+    sys.meta_path.insert(0, _Patcher(seconds))
     from pipelines.cli import main as terbuka
 
     sys.argv = ["terbuka", *sys.argv[1:]]
