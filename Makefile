@@ -35,8 +35,10 @@ $(UV_HOME)/bin/uv:
 	fi
 	@test -x $@
 
-.venv/.synced: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen --all-groups
+# With bytecode: otherwise, where PYTHONDONTWRITEBYTECODE is set (CI, containers), every command
+# compiles the modules it imports first (about 1,850 for a publish, +12 s). Compiled here, once.
+.venv/.synced: pyproject.toml uv.lock Makefile | $(UV)
+	$(UV) sync --frozen --all-groups --compile-bytecode
 	@touch $@
 
 demo: env
@@ -51,8 +53,10 @@ dev: env
 serve: env
 	$(RUN) terbuka serve --port $(PORT)
 
+# Long measurements, never part of `make test`: BENCH_ROWS=100000,1000000 (default 100k, 1M and 5M rows)
+# limits the file sizes; see BENCHMARKS.md for the figures and what they mean.
 bench: env
-	$(RUN) python tests/bench.py
+	$(RUN) python -m bench
 
 lock: | $(UV)
 	$(UV) lock
