@@ -26,7 +26,7 @@ CHECKS = {
                   {"type-error", "constraint-error", "unique-error", "primary-key", "foreign-key", "missing-label",
                    "duplicate-label", "extra-cell", "missing-cell", "source-error", "ambiguous-number",
                    "not-whole-number", "zero-date", "ambiguous-date", "blank-row", "extra-label"}),
-    "business_rules": ("Great Expectations business rules declared in expectations.json.", {"business-rule"}),
+    "business_rules": ("Business rules declared in expectations.json (Great Expectations types, evaluated as DuckDB SQL).", {"business-rule"}),
     "personal_data": ("No NIK, NPWP, phone numbers or e-mail addresses in text columns; no formula-leading cells.",
                       {"personal-data", "formula-injection"}),
 }

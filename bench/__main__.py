@@ -46,17 +46,16 @@ def machine() -> str:
 
 def base_workspace(root: Path):
     """Declarations, config and the two references apbd points into (wilayah, peraturan), released."""
-    from assets.stages import process_bytes
-    from pipelines.sample import generate_sample
+    from bench.portal import take
     from publish.workspace import Workspace
+    from sample import generate_sample
 
     shutil.copytree(ROOT / "schemas", root / "schemas")
     shutil.copy(ROOT / "terbuka.json", root / "terbuka.json")
     workspace = Workspace(root).ensure()
-    (workspace.dagster_home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
     for path in generate_sample(root / "sample")[:2]:
-        outcome = process_bytes(workspace, path.parent.name, path.read_bytes(), path.name)
-        assert outcome.accepted, outcome.message
+        outcome = take(workspace, path.parent.name, path.read_bytes(), path.name)
+        assert outcome.accepted, outcome.message(workspace, "en")
     shutil.rmtree(root / "sample")
     return workspace
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from pipelines import sample_data as data
+from sample import tables as data
 
 # The SIPD column names of a realisation export (the sample's 2024 perubahan file uses the same).
 HEADER = ["tahun", "tahap", "kode_pemda", "kode_skpd", "nama_skpd", "kode_urusan", "nama_urusan",

@@ -1,7 +1,7 @@
 """A large portal to render: N generated datasets with V versions each, in a workspace of their own.
 
 The declarations are written like any officer's (schemas/<id>/, no Python); the versions are
-released through the same per-file path the pipeline uses (assets.stages.process_bytes), without
+released through the same per-file path the pipeline uses (assets.flow.process_file), without
 Dagster, because 1,000 runs through the UI path would take an hour and measure nothing the bench
 reports: only the portal build afterwards (`terbuka build-site`) is measured.
 """
@@ -11,7 +11,10 @@ from __future__ import annotations
 import json
 import random
 
-from pipelines import sample_data as data
+from assets.flow import Intake, process_file
+from publish.files import write_atomic
+from publish.workspace import Workspace
+from sample import tables as data
 
 FIRST_YEAR = 2021
 INDICATORS = ["Jumlah penduduk miskin", "Angka partisipasi sekolah", "Cakupan imunisasi dasar lengkap",
@@ -58,21 +61,30 @@ def version_csv(rng: random.Random, year: int) -> bytes:
 
 def populate(workspace, datasets: int, versions: int) -> int:
     """Declare `datasets` datasets and release `versions` years of each; returns the releases made."""
-    from assets.stages import process_bytes  # the pipeline's own per-file path
-
     for number in range(1, datasets + 1):
         folder = workspace.schemas / f"statistik_{number:03d}"
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "datapackage.json").write_text(json.dumps(declaration(number), indent=1), encoding="utf-8")
         (folder / "source.json").write_text(json.dumps(
             {"formats": ["csv"], "header": "first", "numbers": {"style": "id"}, "replaces": ["tahun"]}), encoding="utf-8")
+    workspace = Workspace(workspace.root)  # the declarations as they are now
     made = 0
     for number in range(1, datasets + 1):
         rng = random.Random(number)
         for year in range(FIRST_YEAR, FIRST_YEAR + versions):
-            outcome = process_bytes(workspace, f"statistik_{number:03d}", version_csv(rng, year), f"statistik_{year}.csv")
+            outcome = take(workspace, f"statistik_{number:03d}", version_csv(rng, year), f"statistik_{year}.csv")
             if not outcome.accepted:
-                raise RuntimeError(f"statistik_{number:03d} {year} was rejected: {outcome.report['problems'][:2]}")
+                raise RuntimeError(f"statistik_{number:03d} {year}: {outcome.message(workspace, 'en')}")
             made += 1
     return made
+
+
+def take(workspace, dataset: str, data: bytes, name: str):
+    """One file through the pipeline's own per-file path (assets.flow.process_file), without Dagster."""
+    path = workspace.incoming / "bench" / name
+    write_atomic(path, data)
+    try:
+        return process_file(workspace, Intake(dataset, path))
+    finally:
+        path.unlink(missing_ok=True)
 

@@ -39,7 +39,7 @@ def declaration(name: str) -> Declaration:
 def sample_tables(tmp_path_factory) -> dict[str, list[pa.Table]]:
     """The clean tables of the bundled sample files, by dataset."""
     from assets.validation import check_bytes
-    from pipelines.sample import generate_sample
+    from sample import generate_sample
 
     tables: dict[str, list[pa.Table]] = {}
     for path in generate_sample(tmp_path_factory.mktemp("inbox")):
@@ -239,7 +239,7 @@ def test_bundled_suites_never_import_great_expectations(tmp_path):
     script = (
         "import sys; from pathlib import Path\n"
         "from assets.validation import check_bytes\n"
-        "from pipelines.sample import generate_sample\n"
+        "from sample import generate_sample\n"
         "from publish.declarations import load_declaration\n"
         f"for path in generate_sample(Path({str(tmp_path)!r})):\n"
         f"    d = load_declaration(Path({str(ROOT / 'schemas')!r}) / path.parent.name)\n"
