@@ -17,7 +17,8 @@ def build_definitions(workspace: Workspace | None = None) -> dg.Definitions:
     declarations = list(ws.declarations.values())
     ids = [d.id for d in declarations]
     assets = [build_dataset_assets(d, ids) for d in declarations]
-    preview, portal, verify = build_portal_assets(ids)
+    email = (ws.config.get("publisher") or {}).get("email") or ""
+    preview, portal, verify = build_portal_assets(ids, owners=[email] if "@" in email else None)
     checked = dg.AssetSelection.checks(verify)
     # promote "auto" (the sample) puts the portal live in the same run; "manual" stops at the preview
     # and an officer promotes with promote_job (or by materializing `portal`) after a look. Nothing

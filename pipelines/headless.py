@@ -101,9 +101,11 @@ def worst(codes: list[int]) -> int:
 def read_result(run: dg.ExecuteInProcessResult) -> Result:
     result = Result(run)
     for event in run.all_events:
-        if event.event_type_value == "ASSET_MATERIALIZATION":
-            meta = event.step_materialization_data.materialization.metadata
-            if "terbuka/outcome" in meta:
+        if event.event_type_value in ("ASSET_MATERIALIZATION", "ASSET_OBSERVATION"):
+            data = event.event_specific_data
+            meta = (data.materialization if event.event_type_value == "ASSET_MATERIALIZATION"
+                    else data.asset_observation).metadata
+            if "terbuka/outcome" in meta:  # each event carries the outcomes of its own files
                 result.outcomes += meta["terbuka/outcome"].value
         elif event.event_type_value == "STEP_FAILURE":
             data = event.step_failure_data

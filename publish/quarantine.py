@@ -85,3 +85,32 @@ def quarantine_file(workspace: Workspace, report: Report, data: bytes | Path, fi
     write_json_atomic(folder / "meta.json", {"source": Path(filename).name, "sha256": report.sha256,
                                              "quarantined": when.isoformat().replace("+00:00", "Z")})
     return folder
+
+
+def _cell(text) -> str:
+    """Text safe inside a Markdown table cell."""
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def report_markdown(report: Report, examples: int = 5) -> str:
+    """The bilingual report as Markdown, for the Dagster UI (readable from any browser, unlike a server path)."""
+    head = (f"**{report.source}** — {report.rows} baris / rows, {report.errors} kesalahan / errors, "
+            f"{report.warnings} peringatan / warnings")
+    out = [head, ""]
+    for n, group in enumerate((g for g in report.groups() if g["severity"] != "info"), start=1):
+        out.append(f"### {n}. {group['note_id'] or group['note']} ({group['count']}×, {group['severity']})")
+        out.append(f"_{group['note']}_  ")
+        where = f"`{group['type']}`" + (f" · kolom / column `{group['field']}`" if group["field"] else "")
+        out.append(f"Jenis / type: {where}")
+        if group["type"] in FIXES:
+            fix_id, fix_en = FIXES[group["type"]]
+            out.append(f"\nCara memperbaiki: {fix_id}  \n_How to fix: {fix_en}_")
+        rows = [e for e in group["examples"][:examples] if e.get("row")]
+        if rows:
+            out += ["", "| baris / row | kolom / column | nilai / value |", "|---|---|---|"]
+            out += [f"| {e['row']} | {_cell(e.get('field') or '')} | {_cell('' if e.get('value') is None else e['value'])} |"
+                    for e in rows]
+        out.append("")
+    out.append(f"Perbaiki berkas lalu letakkan lagi di `inbox/{report.dataset}/` / fix the file and drop it into "
+               f"`inbox/{report.dataset}/` again.")
+    return "\n".join(out)

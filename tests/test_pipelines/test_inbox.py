@@ -7,7 +7,7 @@ import dagster as dg
 
 from assets.inbox import GUESS_ROWS, pending_files, read_head
 from pipelines.definitions import build_definitions
-from pipelines.headless import Runner, run_pending
+from pipelines.headless import Runner, read_result, run_pending
 from sample import generate_sample
 from publish.files import sha256_bytes
 from publish.ledger import read_ledger
@@ -106,7 +106,7 @@ def test_the_sensor_asks_again_for_a_rejected_file_dropped_again(workspace):
     drop(workspace, "bad.csv", BAD)
     _, cursor = tick(workspace)
     [first], cursor = tick(workspace, cursor)
-    assert not runner.run_dataset("wilayah", "inbox/wilayah/bad.csv").success
+    assert read_result(runner.run_dataset("wilayah", "inbox/wilayah/bad.csv")).exit_code == 1
     assert not (workspace.inbox / "wilayah" / "bad.csv").exists()
     skipped, cursor = tick(workspace, cursor)
     assert isinstance(skipped, dg.SkipReason)

@@ -66,7 +66,10 @@ def test_a_file_run_in_the_wrong_year_is_rejected_row_by_row(workspace, tmp_path
     sample = prepared(workspace, tmp_path)
     rel = drop(workspace, sample, "APBD_2025_MURNI.xlsx")
     result = read_result(Runner(workspace).run_dataset("apbd", rel, "2024"))
-    assert not result.run.success and result.exit_code == 1
+    assert result.exit_code == 1 and result.run.dagster_run.tags["terbuka/outcome"] == "rejected"
+    [check] = [e.asset_check_evaluation_data for e in result.run.all_events
+               if e.event_type_value == "ASSET_CHECK_EVALUATION" and e.asset_check_evaluation_data.check_name == "structure"]
+    assert not check.passed and check.partition == "2024"  # the result names the fiscal year it was for
     assert list_releases(workspace, "apbd") == []
     [folder] = (workspace.quarantine / "apbd").glob("*-*")
     report = json.loads((folder / "report.json").read_text())
