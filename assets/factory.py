@@ -19,7 +19,8 @@ from publish.declarations import Declaration
 from publish.held import find_held
 from publish.links import broken_links
 from publish.progress import Listener, Task, describe, listening, reporting
-from publish.promote import NothingToPromote, build_preview, promote
+from publish.promote import NothingToPromote, build_preview
+from publish.promote import promote as promote_preview
 from publish.quarantine import report_markdown
 from publish.report import Report
 from publish.verify import verify_all
@@ -245,6 +246,15 @@ def _intakes(ws: Workspace, declaration: Declaration, config: FileConfig, year: 
     return reprocess(ws, declaration, year) if year else []
 
 
+def _when_live(context, ws: Workspace) -> str:
+    """When the version reaches site/: said from what this run will really do."""
+    if not ws.config.promotes_automatically:
+        return "after promotion (terbuka promote / promote_job)"
+    if dg.AssetKey(["portal"]) in (context.run.asset_selection or set()):
+        return "with this run's portal step"
+    return "when the portal follows (its automation sensor, portal_after_releases, or the 02:00 rebuild)"
+
+
 def _events(context, ws: Workspace, declaration: Declaration, outcomes: list[Outcome], keys, reprocess: bool):
     """Dagster events that tell the truth about what the files came to. Released files materialise raw, clean
     and release; a file rejected, held or changed is recorded as an observation of raw with its cause, and
@@ -282,8 +292,7 @@ def _events(context, ws: Workspace, declaration: Declaration, outcomes: list[Out
         yield dg.MaterializeResult(asset_key=release_key, metadata={
             "version": last.version, "unchanged": all(o.release.unchanged for o in released), "change": last.change,
             "url": dg.MetadataValue.url(f"{ws.config.base_url}datasets/{declaration.id}/{last.version}/"),
-            "live": "with this run's portal step" if ws.config.promotes_automatically
-                    else "after promotion (terbuka promote / promote_job)",
+            "live": _when_live(context, ws),
             "release_rows": last.entry["rows"], "dagster/row_count": last.entry["rows"],
             "file_rows": sum(o.checked.report.rows for o in released),
             "source_files": ", ".join(o.name for o in released),
@@ -302,12 +311,15 @@ def _events(context, ws: Workspace, declaration: Declaration, outcomes: list[Out
             context.log.warning(o.message(ws))
 
 
-def build_portal_assets(all_ids: list[str], owners: list[str] | None = None) -> list:
+def build_portal_assets(all_ids: list[str], owners: list[str] | None = None, promote: bool = True) -> list:
     """`preview` renders the portal into state/preview/; `portal` promotes it to site/; `verify` checks both.
-    `owners`: who answers for the portal (the publisher's e-mail)."""
+    `owners`: who answers for the portal (the publisher's e-mail). The preview follows any new release on its
+    own (Dagster's automation, also after a UI backfill); the portal too, but only when promotion is `auto`."""
     owners = owners or []
+    follow = dg.AutomationCondition.eager()
 
     @dg.asset(key=dg.AssetKey(["preview"]), group_name="portal", kinds={"html"}, owners=owners,
+              automation_condition=follow,
               deps=[dg.AssetKey([d, "release"]) for d in all_ids],
               description="The portal rendered into state/preview/ for a look before it goes live "
                           "(open state/preview/index.html). Nothing public changes here.")
@@ -322,12 +334,12 @@ def build_portal_assets(all_ids: list[str], owners: list[str] | None = None) -> 
                                               "preview": dg.MetadataValue.path(terbuka.rel(terbuka.preview / "index.html"))})
 
     @dg.asset(key=dg.AssetKey(["portal"]), group_name="portal", kinds={"html"}, deps=[dg.AssetKey(["preview"])],
-              owners=owners,
+              owners=owners, automation_condition=follow if promote else None,
               description="Promote the previewed portal to site/ (a copy of state/preview/, the folder deployed "
                           "as-is to the public host). Its `verify` check then re-hashes and follows links.")
     def portal(context: dg.AssetExecutionContext, terbuka: dg.ResourceParam[Workspace]):
         try:
-            written = promote(terbuka)  # a copy of what the officer previewed, not a fresh rendering
+            written = promote_preview(terbuka)  # a copy of what the officer previewed, not a fresh rendering
         except NothingToPromote as exc:
             raise dg.Failure(description=f"Belum ada pratinjau / no preview yet: {exc}. "
                                          "Materialize `preview` first.", allow_retries=False) from None

@@ -18,12 +18,12 @@ def build_definitions(workspace: Workspace | None = None) -> dg.Definitions:
     ids = [d.id for d in declarations]
     assets = [build_dataset_assets(d, ids) for d in declarations]
     email = (ws.config.get("publisher") or {}).get("email") or ""
-    preview, portal, verify = build_portal_assets(ids, owners=[email] if "@" in email else None)
+    auto = ws.config.promotes_automatically
+    preview, portal, verify = build_portal_assets(ids, owners=[email] if "@" in email else None, promote=auto)
     checked = dg.AssetSelection.checks(verify)
     # promote "auto" (the sample) puts the portal live in the same run; "manual" stops at the preview
     # and an officer promotes with promote_job (or by materializing `portal`) after a look. Nothing
     # scheduled ever promotes on its own when promotion is manual.
-    auto = ws.config.promotes_automatically
     # verify runs after promotion; with manual promotion a dataset run publishes nothing to check, and the
     # check (which has no upstream in that job) would run first and look green on a rejected file.
     live = dg.AssetSelection.assets(portal) if auto else dg.AssetSelection.assets()
@@ -43,7 +43,11 @@ def build_definitions(workspace: Workspace | None = None) -> dg.Definitions:
         assets=[*assets, preview, portal],
         asset_checks=[verify],
         jobs=jobs,
-        sensors=[build_inbox_sensor(dataset_jobs)],
+        sensors=[build_inbox_sensor(dataset_jobs),
+                 # releases made outside the dataset jobs (a backfill started in the UI) still reach the portal
+                 dg.AutomationConditionSensorDefinition("portal_after_releases", minimum_interval_seconds=30,
+                                                        target=dg.AssetSelection.assets(preview, portal),
+                                                        default_status=dg.DefaultSensorStatus.RUNNING)],
         schedules=build_schedules(),
         resources={"terbuka": ws},
     )

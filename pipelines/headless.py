@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -206,9 +207,11 @@ def run_pending(workspace: Workspace, echo=print, lang: str = "both") -> int:
     return worst([code, portal.exit_code])
 
 
-def backfill(workspace: Workspace, dataset: str, years: list[str], echo=print, lang: str = "both") -> int:
-    """Re-process a range of fiscal years, one run each, then rebuild the portal; returns the worst exit code."""
-    runner = Runner(workspace)
+def backfill(workspace: Workspace, dataset: str, years: list[str], echo=print, lang: str = "both",
+             runner: Runner | None = None) -> int:
+    """Re-process a range of fiscal years here, one run each, then rebuild the portal; returns the worst exit
+    code. (With a daemon running, `submit_backfill` makes it a Dagster backfill instead.)"""
+    runner = runner or Runner(workspace)
     code = 0
     for year in years:
         result = read_result(runner.run_dataset(dataset, year=year))
@@ -219,6 +222,33 @@ def backfill(workspace: Workspace, dataset: str, years: list[str], echo=print, l
     done = pick(lang, "dibangun ulang", "rebuilt") if portal.run.success else pick(lang, "GAGAL", "FAILED")
     echo(f"portal: {done} (run {portal.run.run_id[:8]})")
     return worst([code, portal.exit_code])
+
+
+BACKFILL_DAEMON = "BACKFILL"
+HEARTBEAT = 120.0  # seconds: a daemon heard from within this is running
+
+
+def daemon_running(instance: dg.DagsterInstance) -> bool:
+    """Whether a Dagster daemon for this instance is alive to run backfills (`terbuka dev`, or the service)."""
+    beat = instance.get_daemon_heartbeats().get(BACKFILL_DAEMON)
+    return bool(beat) and time.time() - beat.timestamp < HEARTBEAT
+
+
+def submit_backfill(runner: Runner, dataset: str, years: list[str]) -> str:
+    """A real Dagster backfill of the dataset's assets for these fiscal years, listed under Backfills in the UI
+    and run by the daemon (through the run queue, one run of the dataset at a time); the portal follows
+    through its automation. Returns the backfill id."""
+    from dagster._core.execution.backfill import PartitionBackfill  # noqa: PLC0415 - lazy: Dagster internals
+    from dagster._core.utils import make_new_backfill_id  # noqa: PLC0415 - lazy: Dagster internals
+
+    keys = [dg.AssetKey([dataset, stage]) for stage in ("raw", "clean", "release")]
+    backfill = PartitionBackfill.from_asset_partitions(
+        backfill_id=make_new_backfill_id(), asset_graph=runner.defs.resolve_asset_graph(), partition_names=years,
+        asset_selection=keys, backfill_timestamp=time.time(), tags={DATASET_TAG: dataset, "terbuka/file": "(backfill)"},
+        dynamic_partitions_store=runner.instance, all_partitions=False,
+        title=f"{dataset} {years[0]}–{years[-1]}", description=f"terbuka backfill {dataset}", run_config=None)
+    runner.instance.add_backfill(backfill)
+    return backfill.backfill_id
 
 
 def valid_years(first: int, last: int) -> tuple[list[str], list[str]]:
