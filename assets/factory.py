@@ -11,7 +11,6 @@ from contextlib import nullcontext
 
 import dagster as dg
 
-from assets.calendar import FIRST_YEAR, TIMEZONE
 from assets.flow import SYSTEM_ERRORS, Intake, Outcome, describe_failure, process_file, reprocess
 from assets.inbox import Dropped, file_state, pending_files
 from assets.validation import Checked
@@ -81,10 +80,16 @@ class FileConfig(dg.Config):
     confirm: str = ""
 
 
-def fiscal_year_partitions() -> dg.TimeWindowPartitionsDefinition:
-    """One partition per fiscal year up to next year: the keys assets.calendar.fiscal_years() gives."""
-    return dg.TimeWindowPartitionsDefinition(cron_schedule="0 0 1 1 *", start=str(FIRST_YEAR), fmt="%Y",
-                                             timezone=str(TIMEZONE), end_offset=2)
+def years_name(dataset: str) -> str:
+    """The name of a dataset's fiscal-year partitions (one set per dataset: only its own years are shown)."""
+    return f"{dataset.replace('-', '_')}_fiscal_years"
+
+
+def fiscal_year_partitions(dataset: str) -> dg.DynamicPartitionsDefinition:
+    """One partition per fiscal year a file for this dataset has arrived for: a year is added when its first
+    file is taken (by the sensor or a command), within assets.calendar.fiscal_years(), so years before the
+    first published one are never offered as missing."""
+    return dg.DynamicPartitionsDefinition(name=years_name(dataset))
 
 
 def shorten(text: str, width: int) -> str:
@@ -176,7 +181,7 @@ def build_dataset_assets(declaration: Declaration, all_ids: list[str]) -> dg.Ass
     did = declaration.id
     raw_key, clean_key, release_key = dg.AssetKey([did, "raw"]), dg.AssetKey([did, "clean"]), dg.AssetKey([did, "release"])
     title = declaration.title["id"]
-    partitions = fiscal_year_partitions() if declaration.partition else None
+    partitions = fiscal_year_partitions(did) if declaration.partition else None
     by_year = " One partition per fiscal year." if partitions else ""
     refs = [dg.AssetKey([d, "release"]) for d in declaration.depends_on if d in all_ids]
     specs = [

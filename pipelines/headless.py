@@ -15,7 +15,7 @@ from pathlib import Path
 import dagster as dg
 
 from assets.calendar import fiscal_years
-from assets.factory import DATASET_TAG, job_name, op_name
+from assets.factory import DATASET_TAG, job_name, op_name, years_name
 from assets.flow import EXIT_CODES, pick
 from assets.inbox import file_away, partition_for, past_limit, pending_files, unmatched_note
 from pipelines.definitions import build_definitions
@@ -47,6 +47,8 @@ class Runner:
         if with_portal:
             selection += ["preview"] + (["portal"] if self.workspace.config.promotes_automatically else [])
         config = {"file": file, "sha256": sha256, "confirm": confirm}
+        if year is not None:
+            add_year(self.instance, dataset, year)
         return self.defs.resolve_job_def(job_name(dataset)).execute_in_process(
             run_config={"ops": {op_name(dataset): {"config": config}}, **QUIET},
             instance=self.instance, raise_on_error=False, partition_key=year,
@@ -65,6 +67,12 @@ class Runner:
     def run_promote(self) -> dg.ExecuteInProcessResult:
         return self.defs.resolve_job_def("promote_job").execute_in_process(
             run_config=QUIET, instance=self.instance, raise_on_error=False, tags=process_tags())
+
+
+def add_year(instance: dg.DagsterInstance, dataset: str, year: str) -> None:
+    """Make a fiscal year a partition of the dataset before a run for it (the sensor does the same)."""
+    if not instance.has_dynamic_partition(years_name(dataset), year):
+        instance.add_dynamic_partitions(years_name(dataset), [year])
 
 
 @dataclass
@@ -242,6 +250,8 @@ def submit_backfill(runner: Runner, dataset: str, years: list[str]) -> str:
     from dagster._core.utils import make_new_backfill_id  # noqa: PLC0415 - lazy: Dagster internals
 
     keys = [dg.AssetKey([dataset, stage]) for stage in ("raw", "clean", "release")]
+    for year in years:
+        add_year(runner.instance, dataset, year)
     backfill = PartitionBackfill.from_asset_partitions(
         backfill_id=make_new_backfill_id(), asset_graph=runner.defs.resolve_asset_graph(), partition_names=years,
         asset_selection=keys, backfill_timestamp=time.time(), tags={DATASET_TAG: dataset, "terbuka/file": "(backfill)"},

@@ -71,7 +71,8 @@ def tick(workspace, cursor=None, instance=None):
         cursor = json.dumps(state)
     sensor = build_definitions(workspace).resolve_sensor_def("inbox_sensor")
     with dg.build_sensor_context(resources={"terbuka": workspace}, cursor=cursor, instance=instance) as context:
-        return sensor(context), context.cursor
+        answer = sensor(context)
+        return (answer.run_requests if isinstance(answer, dg.SensorResult) else answer), context.cursor
 
 
 def test_files_dropped_together_each_become_their_own_version_even_when_their_runs_overlap(workspace):
@@ -171,7 +172,7 @@ def test_a_copy_that_pauses_longer_than_the_settle_interval_is_never_taken_half(
         with dg.build_sensor_context(resources={"terbuka": workspace}, cursor=cursor, instance=runner.instance) as ctx:
             answer = sensor(ctx)
             cursor = ctx.cursor
-        for request in answer if isinstance(answer, list) else []:
+        for request in answer.run_requests if isinstance(answer, dg.SensorResult) else []:
             taken.append(writer.poll() is not None)
             config = request.run_config["ops"]["wilayah__file"]["config"]
             runner.run_dataset("wilayah", config["file"], sha256=config["sha256"])

@@ -23,10 +23,10 @@ def graph_snapshot(definitions: dg.Definitions) -> dict:
     assets = {}
     for key in sorted(graph.get_all_asset_keys(), key=lambda k: k.to_user_string()):
         node = graph.get(key)
-        keys = node.partitions_def.get_partition_keys() if node.partitions_def else None
+        partitions = node.partitions_def
         assets[key.to_user_string()] = {
             "group": node.group_name, "upstream": sorted(p.to_user_string() for p in node.parent_keys),
-            "partitions": f"fiscal years from {keys[0]}" if keys else None}
+            "partitions": f"{type(partitions).__name__} {getattr(partitions, 'name', '')}".strip() if partitions else None}
     return {
         "assets": assets,
         "checks": sorted(f"{c.asset_key.to_user_string()}:{c.name}" for c in graph.asset_check_keys),

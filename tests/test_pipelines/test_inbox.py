@@ -37,7 +37,8 @@ def tick(workspace, cursor=None, instance=None, later=3600):
         cursor = json.dumps(state)
     sensor = build_definitions(workspace).resolve_sensor_def("inbox_sensor")
     with dg.build_sensor_context(resources={"terbuka": workspace}, cursor=cursor, instance=instance) as context:
-        return sensor(context), context.cursor
+        answer = sensor(context)
+        return (answer.run_requests if isinstance(answer, dg.SensorResult) else answer), context.cursor
 
 
 def launch(instance, workspace, request):

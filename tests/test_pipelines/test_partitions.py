@@ -38,8 +38,14 @@ def drop(workspace, sample, name):
     return workspace.rel(target)
 
 
-def test_the_partitions_are_the_fiscal_years_of_the_plain_calendar():
-    assert fiscal_year_partitions().get_partition_keys() == fiscal_years()
+def test_a_fiscal_year_becomes_a_partition_when_its_first_file_is_taken(workspace, tmp_path):
+    """No year before the first published one is offered as 'missing': the years are the files' own."""
+    sample = prepared(workspace, tmp_path)
+    runner = Runner(workspace)
+    assert runner.instance.get_dynamic_partitions(fiscal_year_partitions("apbd").name) == []
+    assert runner.run_dataset("apbd", drop(workspace, sample, "APBD_2024_MURNI.xlsx"), "2024").success
+    assert runner.instance.get_dynamic_partitions("apbd_fiscal_years") == ["2024"]
+    assert set(runner.instance.get_dynamic_partitions("apbd_fiscal_years")) <= set(fiscal_years())
 
 
 def test_a_year_is_processed_in_its_partition_and_leaves_other_years_untouched(workspace, tmp_path):
@@ -96,8 +102,11 @@ def test_the_sensor_requests_the_files_fiscal_year(workspace, tmp_path):
     for look in looks.values():
         look["since"] -= 3600  # an hour later, unchanged
     with dg.build_sensor_context(resources={"terbuka": workspace}, cursor=json.dumps({"looks": looks})) as ctx:
-        [request] = sensor(ctx)
+        result = sensor(ctx)
+    [request] = result.run_requests
     assert (request.job_name, request.partition_key) == ("apbd_job", "2025")
+    [added] = result.dynamic_partitions_requests  # the year becomes a partition with the run that needs it
+    assert (added.partitions_def_name, list(added.partition_keys)) == ("apbd_fiscal_years", ["2025"])
 
 
 def test_with_a_daemon_running_a_backfill_is_a_dagster_backfill(workspace, tmp_path):
