@@ -2,8 +2,10 @@
 
 The pages carry no inline script, inline style or event-handler attribute, so the policy allows scripts and
 styles only from the site's own files. Pagefind compiles its search index reader to WebAssembly, which a
-script-src without 'wasm-unsafe-eval' forbids (that source allows WebAssembly only, never eval()). The favicon
-is the empty data: URL (it spares every visit a request for /favicon.ico), hence data: in img-src.
+script-src without 'wasm-unsafe-eval' forbids (that source allows WebAssembly only, never eval()), and starts
+a worker from a URL string, which Trusted Types allow only through the one policy assets/search.js creates
+(named "default": script URLs under the site's pagefind/ folder, nothing else). The favicon is the empty
+data: URL (it spares every visit a request for /favicon.ico), hence data: in img-src.
 JSON-LD blocks (<script type="application/ld+json">) are data, never executed, so the policy does not concern
 them; render.script_json keeps their text from closing or hiding the element. SECURITY.md explains each line."""
 

@@ -24,13 +24,14 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]
 # One page of every template, and a few in English.
-PAGES = ["", "katalog/", "katalog/topik/keuangan/", "datasets/apbd/", "datasets/apbd/1.1.0/", "datasets/kinerja/1.1.0/",
-         "anggaran/", "anggaran/2024/perubahan/", "peraturan/", "peraturan/perda-2023-5/", "peraturan/jenis/peraturan-daerah/",
-         "kinerja/", "kinerja/2024/1.02.0.00.0.00.01.0000/", "transparansi/", "transparansi/jadwal/", "cari/",
-         "pengembang/", "en/", "en/datasets/apbd/", "en/anggaran/", "en/kinerja/"]
-HOSTILE_PAGES = ["", "katalog/", "datasets/apbd/", "datasets/apbd/1.0.0/", "datasets/kinerja/1.1.0/", "datasets/peraturan/",
-                 "anggaran/", "anggaran/2024/murni/", "peraturan/", "peraturan/perda-2023-5/", "peraturan/perda-2024-3/",
-                 "kinerja/", "kinerja/2024/", "transparansi/", "pengembang/", "en/datasets/apbd/", "en/peraturan/"]
+PAGES = ["", "katalog/", "katalog/topik/keuangan/", "datasets/apbd/", "datasets/apbd/1.1.0/",
+         "datasets/kinerja/1.1.0/", "anggaran/", "anggaran/2024/perubahan/", "peraturan/", "peraturan/perda-2023-5/",
+         "peraturan/jenis/peraturan-daerah/", "kinerja/", "kinerja/2024/1.02.0.00.0.00.01.0000/", "transparansi/",
+         "transparansi/jadwal/", "cari/", "pengembang/", "en/", "en/datasets/apbd/", "en/anggaran/", "en/kinerja/"]
+HOSTILE_PAGES = ["", "katalog/", "datasets/apbd/", "datasets/apbd/1.0.0/", "datasets/kinerja/1.1.0/",
+                 "datasets/peraturan/", "anggaran/", "anggaran/2024/murni/", "peraturan/", "peraturan/perda-2023-5/",
+                 "peraturan/perda-2024-3/", "kinerja/", "kinerja/2024/", "transparansi/", "pengembang/",
+                 "en/datasets/apbd/", "en/peraturan/"]
 # Runs before any script of a page (Playwright's init scripts are not subject to the page's policy).
 LISTEN = """
 window.__violations = [];
