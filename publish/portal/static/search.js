@@ -10,6 +10,18 @@ const words = document.documentElement.lang === "en"
   : {none: "Tidak ada hasil.", some: (n) => `${n} hasil.`, off: "Indeks pencarian tidak tersedia; gunakan katalog."};
 let pagefind = null;
 
+// Trusted Types (the CSP's require-trusted-types-for 'script'): the only string this page may turn into a script
+// URL is Pagefind's own worker, in this site's pagefind/ folder; HTML and script text are never made from strings.
+if (window.trustedTypes && form) {
+  const allowed = new URL(root + "pagefind/", document.baseURI).href;
+  trustedTypes.createPolicy("default", {
+    createScriptURL: (url) => {
+      const href = new URL(url, document.baseURI).href;
+      return href.startsWith(allowed) ? href : null;  // URL() has already resolved any ../
+    },
+  });
+}
+
 async function load() {
   if (pagefind === null) {
     try {
