@@ -20,7 +20,7 @@ from publish.links import broken_links
 from publish.progress import Listener, Task, describe, listening, reporting
 from publish.promote import NothingToPromote, build_preview
 from publish.promote import promote as promote_preview
-from publish.quarantine import report_markdown
+from publish.quarantine import inert_markdown, report_markdown
 from publish.report import Report
 from publish.verify import verify_all
 from publish.workspace import Workspace
@@ -146,7 +146,7 @@ def _preview(table, rows: int = 10) -> dg.MarkdownMetadataValue:
     names = [n for n in table.column_names if not n.startswith("__")][:8]
     lines = ["| " + " | ".join(names) + " |", "|" + "---|" * len(names)]
     for record in table.slice(0, rows).select(names).to_pylist():
-        lines.append("| " + " | ".join("" if record[n] is None else str(record[n]) for n in names) + " |")
+        lines.append("| " + " | ".join("" if record[n] is None else inert_markdown(record[n]) for n in names) + " |")
     return dg.MetadataValue.md("\n".join(lines))
 
 
