@@ -36,7 +36,7 @@ $(UV_HOME)/bin/uv:
 	@test -x $@
 
 .venv/.synced: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen --all-groups
+	$(UV) sync --frozen --all-groups --all-extras
 	@touch $@
 
 demo: env
