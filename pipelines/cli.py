@@ -14,6 +14,7 @@ from assets.flow import refusal
 from assets.limits import check_size
 from assets.unusable import UnusableFile
 from assets.validation import Checked, check_bytes, reference_tables
+from pipelines.service import WORKSPACE_YAML, instance
 from publish.config import ConfigError
 from publish.declarations import DeclarationError, UnknownDataset, read_declarations
 from publish.files import sha256_file
@@ -390,7 +391,7 @@ def dev(workspace, port):
     """
     _dagster()[1].prepare(workspace)  # the workspace's dagster.yaml (telemetry off, queued runs) and DAGSTER_HOME
     env = dict(os.environ, TERBUKA_WORKSPACE=str(workspace.root))
-    args = ["dagster", "dev", "-h", "127.0.0.1", "-p", str(port), "-m", "pipelines.definitions"]
+    args = ["dagster", "dev", "-h", "127.0.0.1", "-p", str(port), "-w", str(WORKSPACE_YAML)]  # location `terbuka`
     os.execvpe(args[0], args, env)
 
 
@@ -424,6 +425,9 @@ def check_declarations(workspace):
     """
     found = read_declarations(workspace.schemas)
     click.echo(f"{len(found)} deklarasi sah / declarations valid: {', '.join(d.id for d in found)}")
+
+
+cli.add_command(instance)
 
 
 def main():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from assets.factory import build_dataset_assets, build_portal_assets, job_name
+from pipelines.executors import chosen_executor
 from pipelines.schedules import build_schedules
 from pipelines.sensors import build_inbox_sensor
 from publish.workspace import Workspace, resolve_workspace
@@ -45,6 +46,7 @@ def build_definitions(workspace: Workspace | None = None) -> dg.Definitions:
         sensors=[build_inbox_sensor(dataset_jobs)],
         schedules=build_schedules(),
         resources={"terbuka": ws},
+        executor=chosen_executor(),  # Dagster's default, or Celery workers (TERBUKA_EXECUTOR=celery)
     )
 
 

@@ -1,0 +1,37 @@
+"""The executor a deployment runs a run's steps with: Dagster's default (each step in its own process for runs
+the daemon launches; in-process for terbuka's own commands), or Dagster's Celery executor, on workers."""
+
+from __future__ import annotations
+
+import os
+
+import dagster as dg
+
+EXECUTOR_ENV = "TERBUKA_EXECUTOR"  # unset or "multiprocess": Dagster's default; "celery": Celery workers
+BROKER_ENV = "DAGSTER_CELERY_BROKER_URL"
+# The same block the workers are started with (deploy/celery.yaml): runs and workers must name one broker.
+CELERY_CONFIG = {"broker": {"env": BROKER_ENV}}
+
+
+class ExecutorError(Exception):
+    """TERBUKA_EXECUTOR names an executor this installation cannot use."""
+
+
+def chosen_executor() -> dg.ExecutorDefinition | None:
+    """The executor named by TERBUKA_EXECUTOR (read here only); None keeps Dagster's default,
+    multi_or_in_process_executor, whose multiprocess mode takes `max_concurrent` per run."""
+    name = os.environ.get(EXECUTOR_ENV, "").strip().lower()
+    if name in ("", "multiprocess", "default"):
+        return None
+    if name != "celery":
+        raise ExecutorError(f"{EXECUTOR_ENV}={name!r} tidak dikenal / is not known: use \"multiprocess\" "
+                            "(or leave it unset) or \"celery\"")
+    try:
+        from dagster_celery import celery_executor  # noqa: PLC0415 - lazy: an optional extra, slow to import
+    except ImportError:
+        raise ExecutorError(f"{EXECUTOR_ENV}=celery needs dagster-celery: install terbuka with its `celery` extra "
+                            "(uv sync --extra celery)") from None
+    if not os.environ.get(BROKER_ENV):
+        raise ExecutorError(f"{EXECUTOR_ENV}=celery needs {BROKER_ENV}, the broker the workers listen to "
+                            "(e.g. pyamqp://terbuka:secret@rabbitmq:5672//)")
+    return celery_executor.configured(CELERY_CONFIG, name="celery")
