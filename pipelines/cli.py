@@ -14,6 +14,7 @@ from assets.flow import refusal
 from assets.limits import check_size
 from assets.unusable import UnusableFile
 from assets.validation import Checked, check_bytes, reference_tables
+from pipelines.push import push
 from pipelines.service import WORKSPACE_YAML, instance
 from publish.config import ConfigError
 from publish.declarations import DeclarationError, UnknownDataset, read_declarations
@@ -428,6 +429,7 @@ def check_declarations(workspace):
 
 
 cli.add_command(instance)
+cli.add_command(push)
 
 
 def main():
