@@ -7,6 +7,7 @@ UV := $(or $(shell command -v uv 2>/dev/null),$(wildcard $(HOME)/.local/bin/uv),
 endif
 RUN := $(UV) run --frozen
 PORT ?= 8000
+REGIONS ?= 100
 
 .PHONY: env demo test dev serve bench sample clean lock
 
@@ -51,8 +52,10 @@ dev: env
 serve: env
 	$(RUN) terbuka serve --port $(PORT)
 
+# Long: the fan-out runs REGIONS regions' files three times (1, 2 and REGIONS workers); see BENCHMARKS.md.
 bench: env
 	$(RUN) python tests/bench.py
+	$(RUN) python tests/bench_fanout.py --regions $(REGIONS) --workers 1,2,N
 
 lock: | $(UV)
 	$(UV) lock
