@@ -55,7 +55,7 @@ serve: env
 # Long: the fan-out runs REGIONS regions' files three times (1, 2 and REGIONS workers); see BENCHMARKS.md.
 bench: env
 	$(RUN) python tests/bench.py
-	$(RUN) python tests/bench_fanout.py --regions $(REGIONS) --workers 1,2,N
+	$(RUN) python tests/bench_fanout.py --regions $(REGIONS) --workers 1,2,N --forkserver
 
 lock: | $(UV)
 	$(UV) lock

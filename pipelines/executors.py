@@ -1,5 +1,6 @@
 """The executor a deployment runs a run's steps with: Dagster's default (each step in its own process for runs
-the daemon launches; in-process for terbuka's own commands), or Dagster's Celery executor, on workers."""
+the daemon launches; in-process for terbuka's own commands), the same with a forkserver that imports the slow
+libraries once, or Dagster's Celery executor, on workers."""
 
 from __future__ import annotations
 
@@ -7,10 +8,14 @@ import os
 
 import dagster as dg
 
-EXECUTOR_ENV = "TERBUKA_EXECUTOR"  # unset or "multiprocess": Dagster's default; "celery": Celery workers
+EXECUTOR_ENV = "TERBUKA_EXECUTOR"  # unset or "multiprocess": Dagster's default; "forkserver"; "celery"
 BROKER_ENV = "DAGSTER_CELERY_BROKER_URL"
 # The same block the workers are started with (deploy/celery.yaml): runs and workers must name one broker.
 CELERY_CONFIG = {"broker": {"env": BROKER_ENV}}
+# Every step's process imports these before it works (Great Expectations alone takes seconds): a forkserver
+# imports them once and forks each step from it (BENCHMARKS.md has the difference).
+PRELOAD = ["great_expectations", "pipelines.definitions"]
+FORKSERVER_CONFIG = {"start_method": {"forkserver": {"preload_modules": PRELOAD}}}
 
 
 class ExecutorError(Exception):
@@ -23,9 +28,11 @@ def chosen_executor() -> dg.ExecutorDefinition | None:
     name = os.environ.get(EXECUTOR_ENV, "").strip().lower()
     if name in ("", "multiprocess", "default"):
         return None
+    if name == "forkserver":
+        return dg.multiprocess_executor.configured(FORKSERVER_CONFIG, name="multiprocess_forkserver")
     if name != "celery":
         raise ExecutorError(f"{EXECUTOR_ENV}={name!r} tidak dikenal / is not known: use \"multiprocess\" "
-                            "(or leave it unset) or \"celery\"")
+                            "(or leave it unset), \"forkserver\" or \"celery\"")
     try:
         from dagster_celery import celery_executor  # noqa: PLC0415 - lazy: an optional extra, slow to import
     except ImportError:

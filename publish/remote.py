@@ -95,10 +95,9 @@ def push(workspace: Workspace, target: Target) -> Pushed:
 def _push_tree(fs, local: Path, url: str, done: Pushed, prune: bool) -> None:
     root = _path(fs, url)
     files, links = _local(local)
-    pointers = {rel: files[rel].read_bytes() for rel in files if _is_pointer(rel)}  # read first: see below
-    links = dict(links)
-    # Pointers were read before the versions are listed: a version published meanwhile is uploaded but not
-    # named yet, never the other way round.
+    # Pointers are read before anything is sent: a version published meanwhile is uploaded but not named yet,
+    # never the other way round.
+    pointers = {rel: files[rel].read_bytes() for rel in files if _is_pointer(rel)}
     remote = _listing(fs, root)
     versions = sorted({rel.rsplit("/", 1)[0] for rel in files if _is_release_file(rel)})
     for version in versions:

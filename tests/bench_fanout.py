@@ -86,15 +86,18 @@ def fresh(base: Path, label: str):
     return ws, instance_for(ws)
 
 
-def fan_out(base: Path, names: list[str], workers: int) -> float:
+PRELOAD = ["great_expectations", "pipelines.definitions", "tests.bench_fanout"]  # what every step imports
+
+
+def fan_out(base: Path, names: list[str], workers: int, preload: bool = False) -> float:
     from pipelines.parallel import run_multiprocess  # noqa: PLC0415 - lazy: Dagster behind it
     from publish.releases import list_releases  # noqa: PLC0415 - lazy: after sys.path is set
 
-    ws, instance = fresh(base, f"run-{len(names)}x{workers}")
+    ws, instance = fresh(base, f"run-{len(names)}x{workers}{'-forkserver' if preload else ''}")
     start = time.perf_counter()
     result = run_multiprocess(ws, instance, "fanout", workers, partition=YEAR,
                               loader=(__name__ if __name__ != "__main__" else "tests.bench_fanout", "fanout_job"),
-                              args=(str(ws.root), ",".join(names)))
+                              args=(str(ws.root), ",".join(names)), preload=PRELOAD if preload else None)
     took = time.perf_counter() - start
     released = sum(bool(list_releases(ws, n)) for n in names)
     assert result.success and released == len(names), f"{released}/{len(names)} regions released"
@@ -123,6 +126,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--regions", type=int, default=100, help="regions to fan out (default 100)")
     parser.add_argument("--workers", default="1,2,N", help="worker counts to try; N is the number of regions")
+    parser.add_argument("--forkserver", action="store_true",
+                        help="also run each worker count with a forkserver that imports Great Expectations once")
     args = parser.parse_args()
     os.chdir(ROOT)  # each step's process imports this module as tests.bench_fanout, from the repository root
     import psutil  # noqa: PLC0415 - lazy: after sys.path is set
@@ -144,10 +149,11 @@ def main() -> None:
     print(f"one region's file: {single['plain']:.1f} s without Dagster, {single['in_process']:.1f} s as an in-process "
           f"run (+{single['in_process'] - single['plain']:.1f} s), {single['multiprocess']:.1f} s as a multiprocess run "
           f"(+{single['multiprocess'] - single['plain']:.1f} s: the run and one step's process)")
-    for w in dict.fromkeys(workers):
-        took = fan_out(base, names, w)
-        print(f"{args.regions} regions, {w} worker{'s' if w > 1 else ''}: {took:.1f} s wall, "
-              f"{took / args.regions:.2f} s per region")
+    for preload in (False, True) if args.forkserver else (False,):
+        for w in dict.fromkeys(workers):
+            took = fan_out(base, names, w, preload)
+            print(f"{args.regions} regions, {w} worker{'s' if w > 1 else ''}{', forkserver' if preload else ''}: "
+                  f"{took:.1f} s wall, {took / args.regions:.2f} s per region")
 
 
 if __name__ == "__main__":

@@ -166,7 +166,7 @@ def test_celery_compose_workers_and_runs_share_one_broker_and_the_worker_config_
 
 def test_an_unknown_executor_is_refused_in_words(monkeypatch):
     monkeypatch.setenv(EXECUTOR_ENV, "spark")
-    with pytest.raises(Exception, match="multiprocess.*celery"):
+    with pytest.raises(Exception, match="multiprocess.*forkserver.*celery"):
         build_definitions()
 
 
@@ -194,3 +194,11 @@ def test_the_dockerfile_installs_the_locked_dependencies_and_the_whole_project()
     assert env["DAGSTER_DISABLE_TELEMETRY"] == "1"
     ignored = (ROOT / ".dockerignore").read_text().split()
     assert {"state", "site", "inbox", ".venv"} <= set(ignored)  # a workspace's records never go into an image
+
+
+def test_the_forkserver_executor_preloads_what_every_step_imports(monkeypatch):
+    monkeypatch.setenv(EXECUTOR_ENV, "forkserver")
+    job = build_definitions().resolve_job_def("wilayah_job")
+    resolved = dg.validate_run_config(job, {"ops": {"wilayah__file": {"config": {"file": ""}}}})
+    start = resolved["execution"]["multiprocess_forkserver"]["start_method"]
+    assert start == {"forkserver": {"preload_modules": ["great_expectations", "pipelines.definitions"]}}

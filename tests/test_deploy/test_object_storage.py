@@ -107,26 +107,29 @@ def flip_middle_byte(data: bytes) -> bytes:
     return data[:middle] + bytes([data[middle] ^ 0xFF]) + data[middle + 1:]
 
 
-@pytest.mark.parametrize("where, tamper", [
+TAMPERED = [  # (object, how it is changed): a downloaded file, the store's copy, a latest/ copy, an index
     ("site/datasets/wilayah/1.0.0/data.csv", lambda data: data.replace(b"SUKAMAJU", b"SUKAMAJA")),
     ("store/datasets/wilayah/1.1.0/data.csv", lambda data: data.replace(b"SUKAMAJU", b"SUKAMAJA")),
     ("site/datasets/wilayah/latest/data.parquet", flip_middle_byte),
     ("site/datasets/wilayah/releases.json", lambda data: data.replace(b'"latest": "1.1.0"', b'"latest": "1.0.0"')),
-])
-def test_verify_on_the_target_catches_a_tampered_object(workspace, s3, where, tamper):
+]
+
+
+def test_verify_on_the_target_catches_a_tampered_object(workspace, s3):
     endpoint, fs = s3
     ws = published(workspace, endpoint)
     assert CliRunner().invoke(cli, ["push", "--workspace", str(ws.root)]).exit_code == 0
-    path = f"{BUCKET}/kab-sukamaju/{where}"
-    data = fs.cat_file(path)
-    assert tamper(data) != data
-    fs.pipe_file(path, tamper(data))
-    result = CliRunner().invoke(cli, ["push", "--check", "--workspace", str(ws.root)])
-    assert result.exit_code == 1, result.output
-    assert "PROBLEMS FOUND" in result.output
-    assert f"s3://{BUCKET}/kab-sukamaju/{where.rsplit('/', 1)[0]}" in result.output
-    fs.pipe_file(path, data)  # put back, the target verifies again
-    assert CliRunner().invoke(cli, ["push", "--check", "--workspace", str(ws.root)]).exit_code == 0
+    for where, tamper in TAMPERED:
+        path = f"{BUCKET}/kab-sukamaju/{where}"
+        data = fs.cat_file(path)
+        assert tamper(data) != data
+        fs.pipe_file(path, tamper(data))
+        result = CliRunner().invoke(cli, ["push", "--check", "--workspace", str(ws.root)])
+        assert result.exit_code == 1, (where, result.output)
+        assert "PROBLEMS FOUND" in result.output
+        assert f"s3://{BUCKET}/kab-sukamaju/{where.rsplit('/', 1)[0]}" in result.output
+        fs.pipe_file(path, data)  # put back: the target verifies again
+        assert CliRunner().invoke(cli, ["push", "--check", "--workspace", str(ws.root)]).exit_code == 0, where
 
 
 class Recorder:
