@@ -24,6 +24,7 @@ from pathlib import Path
 
 import fsspec
 
+from publish.files import pid_alive
 from publish.manifest import MANIFEST, RELEASE, RENDERED
 from publish.releases import INDEX, LATEST, WITHDRAWN, is_version
 from publish.verify import Verification, verify_all
@@ -146,8 +147,10 @@ def verify_remote(workspace: Workspace, target: Target) -> Verification:
     `latest/` copies are checked against the version they copy, and the very checks of `terbuka verify` run
     on it, anchored to this workspace's own records (issued.jsonl, promoted.json), never the target's."""
     fs = target.filesystem()
-    for old in workspace.state.glob(f"{CHECK_PREFIX}*"):  # left by a killed check
-        shutil.rmtree(old, ignore_errors=True)
+    for old in workspace.state.glob(f"{CHECK_PREFIX}*"):  # left by a killed check (another may be running)
+        pid = old.name[len(CHECK_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and not pid_alive(int(pid)):
+            shutil.rmtree(old, ignore_errors=True)
     scratch = workspace.state / f"{CHECK_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}"
     try:
         shutil.copytree(workspace.schemas, scratch / "schemas")
