@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from assets.factory import build_dataset_assets, build_portal_assets, job_name
+from pipelines.executors import chosen_executor
 from pipelines.schedules import build_schedules
 from pipelines.sensors import build_inbox_sensor
 from publish.workspace import Workspace, resolve_workspace
@@ -29,7 +30,11 @@ def build_definitions(workspace: Workspace | None = None) -> dg.Definitions:
     live = dg.AssetSelection.assets(portal) if auto else dg.AssetSelection.assets()
     after = dg.AssetSelection.assets(preview) | live | (checked if auto else dg.AssetSelection.assets())
     nightly = dg.AssetSelection.assets(preview) | live | checked
+    # one process per file's run unless TERBUKA_EXECUTOR says otherwise: the steps share their imports, so a
+    # small drop goes live in seconds; runs of different files still run side by side (the run queue)
+    executor = chosen_executor()
     jobs = [dg.define_asset_job(job_name(d), selection=dg.AssetSelection.groups(d) | after,
+                                executor_def=executor or dg.in_process_executor,
                                 description=f"Process one dropped file for {d}: raw (checks), clean, release, "
                                             "then the portal preview (and promotion when set to auto).")
             for d in ids]
@@ -50,6 +55,7 @@ def build_definitions(workspace: Workspace | None = None) -> dg.Definitions:
                                                         default_status=dg.DefaultSensorStatus.RUNNING)],
         schedules=build_schedules(),
         resources={"terbuka": ws},
+        executor=executor,  # Dagster's default, or Celery workers (TERBUKA_EXECUTOR=celery)
     )
 
 
