@@ -38,7 +38,8 @@ def fanout_job(root: str, names: str):
     from publish.workspace import Workspace  # noqa: PLC0415 - lazy: imported with the rest of the project
 
     defs = build_definitions(Workspace(Path(root)))
-    job = dg.define_asset_job("fanout", selection=dg.AssetSelection.groups(*names.split(",")))
+    job = dg.define_asset_job("fanout", selection=dg.AssetSelection.groups(*names.split(",")),
+                              executor_def=dg.multiprocess_executor)
     return dg.Definitions(assets=list(defs.assets), asset_checks=list(defs.asset_checks or []), jobs=[job],
                           resources=dict(defs.resources)).resolve_job_def("fanout")
 

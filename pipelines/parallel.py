@@ -14,8 +14,9 @@ from publish.workspace import Workspace
 
 
 def load_job(root: str, name: str) -> dg.JobDefinition:
-    """A job of the workspace at `root`, as each step's process loads it again."""
-    return build_definitions(Workspace(Path(root))).resolve_job_def(name)
+    """A job of the workspace at `root` with the multiprocess executor (a file's job otherwise keeps its steps
+    in one process), as each step's process loads it again."""
+    return build_definitions(Workspace(Path(root))).resolve_job_def(name).with_executor_def(dg.multiprocess_executor)
 
 
 def run_multiprocess(workspace: Workspace, instance: dg.DagsterInstance, job: str, max_concurrent: int,
@@ -30,6 +31,6 @@ def run_multiprocess(workspace: Workspace, instance: dg.DagsterInstance, job: st
     executor = {"max_concurrent": max_concurrent}
     if preload:
         executor["start_method"] = {"forkserver": {"preload_modules": preload}}
-    config = {**QUIET, **(run_config or {}), "execution": {"config": {"multiprocess": executor}}}
+    config = {**QUIET, **(run_config or {}), "execution": {"config": executor}}
     tags = {**process_tags(), **({"dagster/partition": partition} if partition else {})}
     return dg.execute_job(recon, instance, run_config=config, tags=tags, raise_on_error=False)

@@ -201,4 +201,4 @@ def test_the_forkserver_executor_preloads_what_every_step_imports(monkeypatch):
     job = build_definitions().resolve_job_def("wilayah_job")
     resolved = dg.validate_run_config(job, {"ops": {"wilayah__file": {"config": {"file": ""}}}})
     start = resolved["execution"]["multiprocess_forkserver"]["start_method"]
-    assert start == {"forkserver": {"preload_modules": ["great_expectations", "pipelines.definitions"]}}
+    assert start == {"forkserver": {"preload_modules": ["pipelines.definitions"]}}
