@@ -17,9 +17,8 @@ from pipelines.definitions import build_definitions
 from pipelines.headless import Runner, publish_file
 from pipelines.instance import PG_ENV, instance_for
 from publish.releases import list_releases
-from publish.workspace import Workspace
 from sample import generate_sample
-from tests.support import settle
+from tests.support import settle, tick
 
 psycopg2 = pytest.importorskip("psycopg2")  # comes with dagster-postgres
 SERVER = "TERBUKA_TEST_PG_URL"
@@ -81,18 +80,6 @@ def test_a_partitioned_backfill_runs_against_postgres(workspace, database, tmp_p
     assert "postgres" in (workspace.dagster_home / "dagster.yaml").read_text()
 
 
-def tick(workspace: Workspace, instance: dg.DagsterInstance, cursor: str | None):
-    """One evaluation of the inbox sensor, an hour after the previous one (so a file has settled)."""
-    if cursor:
-        state = json.loads(cursor)
-        for look in state.get("looks", {}).values():
-            look["since"] -= 3600
-        cursor = json.dumps(state)
-    sensor = build_definitions(workspace).resolve_sensor_def("inbox_sensor")
-    with dg.build_sensor_context(resources={"terbuka": workspace}, cursor=cursor, instance=instance) as context:
-        return sensor(context), context.cursor
-
-
 def test_an_inbox_drop_runs_against_postgres(workspace, database, tmp_path):
     files = {p.name: p for p in generate_sample(tmp_path / "sample")}
     instance = instance_for(workspace)
@@ -101,9 +88,9 @@ def test_an_inbox_drop_runs_against_postgres(workspace, database, tmp_path):
     target.write_bytes(files["wilayah_sukamaju.csv"].read_bytes())
     settle(target)
 
-    first, cursor = tick(workspace, instance, None)
+    first, cursor = tick(workspace, None, instance)
     assert isinstance(first, dg.SkipReason)  # one look is not enough to know the copy is complete
-    [request], cursor = tick(workspace, instance, cursor)
+    [request], cursor = tick(workspace, cursor, instance)
     # the run the daemon would launch for the request, with its config, partition and tags
     job = build_definitions(workspace).resolve_job_def(request.job_name)
     run = job.execute_in_process(run_config=request.run_config, partition_key=request.partition_key,
@@ -113,6 +100,6 @@ def test_an_inbox_drop_runs_against_postgres(workspace, database, tmp_path):
     assert [r["version"] for r in list_releases(workspace, "wilayah")] == ["1.0.0"]
     assert not target.exists()  # filed away
     assert [(job_name, status) for job_name, status, _ in stored_runs(database)] == [("wilayah_job", "SUCCESS")]
-    again, _ = tick(workspace, instance, cursor)
+    again, _ = tick(workspace, cursor, instance)
     assert isinstance(again, dg.SkipReason)  # the drop is done; the sensor, reading runs from Postgres, asks nothing
     assert not list(workspace.dagster_home.rglob("*.db"))

@@ -12,14 +12,14 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.definitions import build_definitions
-from pipelines.headless import Runner, read_result, run_pending
+from pipelines.headless import Runner, run_pending
 from pipelines.instance import instance_for
 from publish.files import sha256_bytes
 from publish.ledger import read_ledger
 from publish.releases import list_releases
 from publish.verify import verify_all
 from publish.workspace import Workspace
-from tests.support import WILAYAH, drop
+from tests.support import WILAYAH, drop, tick
 
 ROOT = Path(__file__).resolve().parents[2]
 ENV = dict(os.environ, PYTHONPATH=str(ROOT))
@@ -61,18 +61,6 @@ def assert_each_version_holds_its_own_file(workspace, files: dict[str, str]) -> 
         for version in versions:
             data = (workspace.releases / "datasets" / "wilayah" / version / "data.csv").read_text()
             assert f"KABUPATEN SUKAMAJU {name[0]}" in data, (version, name)  # the bytes it names, not another's
-
-
-def tick(workspace, cursor=None, instance=None):
-    if cursor:
-        state = json.loads(cursor)
-        for look in state["looks"].values():
-            look["since"] -= 3600
-        cursor = json.dumps(state)
-    sensor = build_definitions(workspace).resolve_sensor_def("inbox_sensor")
-    with dg.build_sensor_context(resources={"terbuka": workspace}, cursor=cursor, instance=instance) as context:
-        answer = sensor(context)
-        return (answer.run_requests if isinstance(answer, dg.SensorResult) else answer), context.cursor
 
 
 def test_files_dropped_together_each_become_their_own_version_even_when_their_runs_overlap(workspace):

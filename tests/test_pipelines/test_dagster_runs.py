@@ -1,6 +1,5 @@
 """Dagster runs on a real workspace: a failing blocking check stops the release, the sensor dedups by hash."""
 
-import json
 
 import dagster as dg
 import pytest

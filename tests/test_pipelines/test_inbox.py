@@ -13,7 +13,7 @@ from publish.files import sha256_bytes
 from publish.ledger import read_ledger
 from publish.releases import list_releases
 from publish.workspace import Workspace
-from tests.support import WILAYAH, drop, settle
+from tests.support import WILAYAH, drop, settle, tick
 
 HEADER = "kode,nama,tingkat,kode induk\n"
 GOOD = WILAYAH
@@ -25,20 +25,6 @@ def settle_at(workspace, seconds):
     config["settleSeconds"] = seconds
     workspace.config_file.write_text(json.dumps(config))
     return Workspace(workspace.root)
-
-
-def tick(workspace, cursor=None, instance=None, later=3600):
-    """One evaluation of the inbox sensor, `later` seconds after the previous one: what it returned and the
-    cursor it left."""
-    if cursor:
-        state = json.loads(cursor)
-        for look in state.get("looks", {}).values():
-            look["since"] -= later
-        cursor = json.dumps(state)
-    sensor = build_definitions(workspace).resolve_sensor_def("inbox_sensor")
-    with dg.build_sensor_context(resources={"terbuka": workspace}, cursor=cursor, instance=instance) as context:
-        answer = sensor(context)
-        return (answer.run_requests if isinstance(answer, dg.SensorResult) else answer), context.cursor
 
 
 def launch(instance, workspace, request):
