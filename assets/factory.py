@@ -11,7 +11,8 @@ from contextlib import nullcontext
 
 import dagster as dg
 
-from assets.flow import SYSTEM_ERRORS, Intake, Outcome, describe_failure, process_file, reprocess
+from assets.failures import SYSTEM_ERRORS, describe_failure
+from assets.flow import Intake, Outcome, process_file, reprocess
 from assets.inbox import Dropped, file_state, pending_files
 from assets.validation import Checked
 from publish.declarations import Declaration
