@@ -5,26 +5,23 @@ The Dagster assets, the command line and the tests all call `process_file`; it i
 from __future__ import annotations
 
 import datetime as dt
-import errno
 import json
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assets.failures import SYSTEM_ERRORS, describe_failure
 from assets.inbox import Dropped, file_away, file_state
 from assets.limits import check_size
 from assets.unusable import UnusableFile
 from assets.validation import Checked, check_bytes, clean_table, reference_tables
-from publish.config import ConfigError
-from publish.declarations import DeclarationError
 from publish.files import sha256_bytes, sha256_file, write_atomic
 from publish.held import release_held, write_held
 from publish.ledger import record
 from publish.quarantine import quarantine_file
-from publish.releases import (ReleaseHeld, ReleaseResult, StoreDamaged, dataset_dir, latest_release,
+from publish.releases import (ReleaseHeld, ReleaseResult, dataset_dir, latest_release,
                               write_release)
 from publish.report import Problem, Report
-from publish.workspace import LockTimeout, Workspace
+from publish.workspace import Workspace
 
 # What each outcome means to a script: 0 published or unchanged, 1 rejected (the file's fault), 2 unusable
 # file, 3 a problem of the system (disk, permissions, damaged store, internal error), 4 held for confirmation.
@@ -74,19 +71,21 @@ class Outcome:
     def accepted(self) -> bool:
         return self.status in ACCEPTED
 
-    def message(self, workspace: Workspace) -> str:
-        """The outcome in both languages, as the CLI prints it and the Dagster run shows it."""
+    def message(self, workspace: Workspace, lang: str = "both") -> str:
+        """The outcome in words: "id", "en", or "both" (the Dagster run log, where readers differ)."""
         ds, name = self.dataset, self.name
         if self.status == "published":
             r = self.release
-            return f"{ds}: {name} → versi {r.version} diterbitkan / published version {r.version} ({r.change})"
+            said = pick(lang, f"versi {r.version} diterbitkan", f"published version {r.version}")
+            return f"{ds}: {name} → {said} ({r.change})"
         if self.status == "unchanged":
             v = self.release.version
-            return f"{ds}: {name} tidak berubah / unchanged (isinya sama dengan / content equals version {v})"
+            return f"{ds}: {name} " + pick(lang, f"tidak berubah (isinya sama dengan versi {v})",
+                                           f"unchanged (content equals version {v})")
         if self.status in ("rejected", "unusable"):
-            return f"{ds}: {name} " + rejection(self.checked, workspace.rel(self.quarantine / "report.html"))
+            return f"{ds}: {name} " + rejection(self.checked, workspace.rel(self.quarantine / "report.html"), lang)
         said_id, said_en = self.cause or ("kesalahan tak dikenal", "unknown error")
-        return f"{ds}: {name}: {said_id}\n    {said_en}"
+        return f"{ds}: {name}: " + (pick(lang, said_id, said_en) if lang != "both" else f"{said_id}\n    {said_en}")
 
     def summary(self, workspace: Workspace) -> dict:
         """Stable keys for scripts (`--json`) and run metadata."""
@@ -98,20 +97,27 @@ class Outcome:
                 "quarantine": workspace.rel(self.quarantine) if self.quarantine else None,
                 "held": workspace.rel(self.held) if self.held else None,
                 "cause_id": self.cause[0] if self.cause else None, "cause_en": self.cause[1] if self.cause else None,
-                "message": self.message(workspace)}
+                "message": self.message(workspace), "message_id": self.message(workspace, "id"),
+                "message_en": self.message(workspace, "en")}
 
 
-def rejection(checked: Checked, report_path: str) -> str:
-    """A rejection in words: the error count, the first problem (Indonesian / English), where it is."""
+def pick(lang: str, said_id: str, said_en: str) -> str:
+    """A sentence in the reader's language, or both ("id / en")."""
+    return said_id if lang == "id" else said_en if lang == "en" else f"{said_id} / {said_en}"
+
+
+def rejection(checked: Checked, report_path: str, lang: str = "both") -> str:
+    """A rejection in words: the error count, the first problem, where the report is."""
     report = checked.report
-    kind = "tidak dapat dibaca / unusable" if report.unusable else "ditolak / rejected"
+    kind = pick(lang, "tidak dapat dibaca", "unusable") if report.unusable else pick(lang, "ditolak", "rejected")
     first = next((g for g in report.groups() if g["severity"] == "error"), None)
-    said = f" — {first['note_id']} / {first['note']}" if first else ""
+    said = f" — {pick(lang, first['note_id'] or first['note'], first['note'])}" if first else ""
     example = first["examples"][0] if first and first["examples"] else None
     if example and example.get("row"):
-        said += f" (baris / row {example['row']}" + (f", {example['field']}" if example.get("field") else "")
+        said += f" ({pick(lang, 'baris', 'row')} {example['row']}" + (f", {example['field']}" if example.get("field") else "")
         said += f" = {example['value']!r})" if example.get("value") is not None else ")"
-    return f"{kind}: {report.errors} kesalahan / errors{said}\n    laporan / report: {report_path}"
+    errors = pick(lang, "kesalahan", "errors")
+    return f"{kind}: {report.errors} {errors}{said}\n    {pick(lang, 'laporan', 'report')}: {report_path}"
 
 
 def snapshot(workspace: Workspace, dataset: str, data: bytes, name: str, sha256: str) -> dict:
@@ -285,77 +291,3 @@ def ledger_entry(workspace: Workspace, outcome: Outcome, run_id: str | None) -> 
             "quarantine": workspace.rel(outcome.quarantine) if outcome.quarantine else None,
             "held": workspace.rel(outcome.held) if outcome.held else None,
             "at": outcome.source.get("received"), "run_id": run_id}
-
-
-# Failures of the system, not of the file: each becomes an outcome with its cause in plain words.
-SYSTEM_ERRORS = (OSError, StoreDamaged, LockTimeout, DeclarationError, ConfigError)
-_PLAIN = {
-    errno.ENOSPC: ("tidak ada ruang tersisa di disk", "no space left on the disk"),
-    errno.EDQUOT: ("kuota disk habis", "the disk quota is used up"),
-    errno.EACCES: ("tidak ada izin menulis", "no permission to write"),
-    errno.EPERM: ("tidak ada izin menulis", "no permission to write"),
-    errno.EROFS: ("disk hanya-baca", "the disk is read-only"),
-    errno.EIO: ("kesalahan baca/tulis disk", "a disk read/write error"),
-}
-
-
-def describe_failure(workspace: Workspace, exc: BaseException, published: ReleaseResult | None = None,
-                     done_id: str = "", done_en: str = "", where: Path | None = None) -> tuple[str, str]:
-    """A failure of the system in words, with what was and was not published (Indonesian, English).
-    `where`: the folder the failing step wrote to, for errors that do not name their file."""
-    if published is not None and not published.unchanged:
-        done_id = done_id or f"versi {published.version} sudah ada di penyimpanan rilis"
-        done_en = done_en or f"version {published.version} is in the release store"
-    else:
-        done_id = done_id or "tidak ada yang diterbitkan"
-        done_en = done_en or "nothing was published"
-    code = _errno(exc)
-    if code in _PLAIN:
-        path = Path(exc.filename) if getattr(exc, "filename", None) else (where or workspace.root)
-        folder = _folder_of(workspace, path)
-        said_id, said_en = _PLAIN[code]
-        if code in (errno.ENOSPC, errno.EDQUOT):
-            free = _free(path)
-            return (f"{said_id} yang memuat {folder} ({free} bebas); {done_id}",
-                    f"{said_en} holding {folder}: {free} free; {done_en}")
-        return (f"{said_id}: {workspace.rel(path)}; {done_id}", f"{said_en}: {workspace.rel(path)}; {done_en}")
-    if isinstance(exc, OSError):
-        at = workspace.rel(Path(exc.filename)) if exc.filename else workspace.rel(where) if where else "?"
-        return (f"kesalahan sistem berkas ({exc.strerror or exc}) pada {at}; {done_id}",
-                f"file-system error ({exc.strerror or exc}) at {at}; {done_en}")
-    return (f"{exc}; {done_id}", f"{exc}; {done_en}")
-
-
-_MESSAGES = {"no space left": errno.ENOSPC, "disk quota": errno.EDQUOT, "read-only file system": errno.EROFS,
-             "permission denied": errno.EACCES}
-
-
-def _errno(exc: BaseException) -> int | None:
-    """The error number, also for libraries that raise OSError with only a message (Arrow's writers)."""
-    if not isinstance(exc, OSError):
-        return None
-    if exc.errno:
-        return exc.errno
-    text = str(exc).lower()
-    return next((code for words, code in _MESSAGES.items() if words in text), None)
-
-
-def _folder_of(workspace: Workspace, path: Path) -> str:
-    """The workspace folder a path is in, as officers know them: site/, state/releases/, inbox/ ..."""
-    parts = workspace.rel(path).split("/")
-    if parts[0] == "state" and len(parts) > 1:
-        return f"state/{parts[1]}/"
-    return f"{parts[0]}/"
-
-
-def _free(path: Path) -> str:
-    for folder in [path, *path.parents]:
-        if folder.exists():
-            free = shutil.disk_usage(folder).free
-            break
-    else:
-        return "?"
-    for unit, size in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
-        if free >= size:
-            return f"{free / size:.0f} {unit}"
-    return f"{free} B"

@@ -22,7 +22,13 @@ PATTERNS = {
               "a phone number", "nomor telepon"),
     "email": (r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}", "an e-mail address", "alamat surel"),
 }
-NIK_CANDIDATE = r"(^|[^0-9])([0-9]{16})([^0-9]|$)"
+# A run of exactly 16 digits (not part of a longer number); runs next to each other are all found.
+NIK_CANDIDATE = r"(?<![0-9])[0-9]{16}(?![0-9])"
+FORMULA = "^[=+@\\t\\r]"
+FORMULA_EN = ("This cell starts with =, +, @, a tab or a carriage return; a spreadsheet would run it as a formula. "
+              "Remove that first character or put the text in quotes differently.")
+FORMULA_ID = ("Sel ini diawali =, +, @, tab atau carriage return; program lembar kerja akan menjalankannya sebagai "
+              "rumus. Hapus karakter pertama itu.")
 
 
 def is_nik(digits: str) -> bool:
@@ -56,6 +62,40 @@ def _problem(kind, kind_en, kind_id, row, field, value) -> Problem:
                    note_id=f"Sel ini tampaknya memuat {kind_id}; data pribadi tidak boleh diterbitkan. Hapus, atau nyatakan kolom ini di personalDataAllowed bila terbuka menurut undang-undang.")
 
 
+def _flagged(con, column: str, personal: bool) -> dict[str, list[str]]:
+    """The distinct values of one column that each check flags ({kind: values}). Codes and names repeat
+    across a budget's rows, so the regular expressions run on each distinct value once, not on every row."""
+    col = _q(column)
+    kinds = {"formula": f"regexp_matches(v, {_lit(FORMULA)})"}
+    if personal:
+        kinds["nik"] = "regexp_matches(v, '[0-9]{16}')"  # then the shape, in Python, on these few values
+        kinds.update({kind: f"regexp_matches(v, {_lit(pattern)})" for kind, (pattern, _, _) in PATTERNS.items()})
+    names = list(kinds)
+    # A table, not a subquery: the optimiser would push the filter below DISTINCT, onto every row again.
+    con.execute(f"CREATE OR REPLACE TEMP TABLE distinct_values AS SELECT DISTINCT {col} AS v FROM data "
+                f"WHERE {col} IS NOT NULL")
+    rows = con.execute(f"SELECT v, {', '.join(kinds[k] for k in names)} FROM distinct_values "
+                       f"WHERE {' OR '.join(kinds[k] for k in names)}").fetchall()
+    con.execute("DROP TABLE distinct_values")
+    found: dict[str, list[str]] = {k: [] for k in names}
+    for value, *flags in rows:
+        for kind, flag in zip(names, flags):
+            if flag and (kind != "nik" or any(is_nik(m.group()) for m in re.finditer(NIK_CANDIDATE, value))):
+                found[kind].append(value)
+    return found
+
+
+def _cells(con, column: str, values: list[str]) -> tuple[list[tuple[int, str]], int]:
+    """(row, value) of the first LIMIT cells holding one of `values`, and how many cells do in all."""
+    if not values:
+        return [], 0
+    col, where = _q(column), f"{_q(column)} IN (SELECT unnest($values))"
+    total = con.execute(f"SELECT count(*) FROM data WHERE {where}", {"values": values}).fetchall()[0][0]
+    rows = con.execute(f"SELECT {ROW}, {col} FROM data WHERE {where} ORDER BY 1 LIMIT {LIMIT}",
+                       {"values": values}).fetchall()
+    return rows, total
+
+
 def check_privacy(table: pa.Table, declaration: Declaration) -> tuple[list[Problem], list[tuple[Problem, int]]]:
     """Problems for personal data and formula-leading cells in free-text columns: up to LIMIT examples per
     column and kind, and for each, how many more cells there are (counts are always exact)."""
@@ -65,38 +105,28 @@ def check_privacy(table: pa.Table, declaration: Declaration) -> tuple[list[Probl
     overflow: list[tuple[Problem, int]] = []
 
     def keep(found: list[Problem], total: int) -> None:
-        problems.extend(found[:LIMIT])
-        if total > LIMIT and found:
-            overflow.append((found[LIMIT - 1], total - LIMIT))
+        problems.extend(found)
+        if total > len(found) and found:
+            overflow.append((found[-1], total - len(found)))
 
-    for spec in declaration.fields:
-        if spec.get("type", "string") != "string" or spec["name"] not in table.column_names:
-            continue
-        col = '"' + spec["name"] + '"'
-        where = f"regexp_matches({col}, '^[=+@\\t\\r]')"
-        total = con.execute(f"SELECT count(*) FROM data WHERE {where}").fetchone()[0]
-        rows = con.execute(f"SELECT {ROW}, {col} FROM data WHERE {where} ORDER BY 1 LIMIT {LIMIT}").fetchall() if total else []
-        keep([Problem(
-            type="formula-injection", check="formula", row=row, field=spec["name"], value=value[:40],
-            note="This cell starts with =, +, @, a tab or a carriage return; a spreadsheet would run it as a formula. Remove that first character or put the text in quotes differently.",
-            note_id="Sel ini diawali =, +, @, tab atau carriage return; program lembar kerja akan menjalankannya sebagai rumus. Hapus karakter pertama itu.")
-            for row, value in rows], total)
-    for name in text_fields(declaration):
-        if name not in table.column_names:
-            continue
-        col = '"' + name + '"'
-        found = [_problem("nik", "an Indonesian NIK (identity number)", "NIK (nomor induk kependudukan)", row, name, value)
-                 for row, value in con.execute(f"SELECT {ROW}, {col} FROM data WHERE regexp_matches({col}, '[0-9]{{16}}') "
-                                               f"ORDER BY 1").fetchall()
-                 if any(is_nik(m.group(2)) for m in re.finditer(NIK_CANDIDATE, value))]
-        keep(found, len(found))
-        for kind, (pattern, en, id_) in PATTERNS.items():
-            where = f"regexp_matches({col}, {_lit(pattern)})"
-            total = con.execute(f"SELECT count(*) FROM data WHERE {where}").fetchone()[0]
-            if total:
-                sql = f"SELECT {ROW}, {col} FROM data WHERE {where} ORDER BY 1 LIMIT {LIMIT}"
-                keep([_problem(kind, en, id_, row, name, value) for row, value in con.execute(sql).fetchall()], total)
+    personal = set(text_fields(declaration))
+    strings = [f["name"] for f in declaration.fields
+               if f.get("type", "string") == "string" and f["name"] in table.column_names]
+    flagged = {name: _flagged(con, name, name in personal) for name in strings}
+    for name in strings:
+        rows, total = _cells(con, name, flagged[name]["formula"])
+        keep([Problem(type="formula-injection", check="formula", row=row, field=name, value=value[:40],
+                      note=FORMULA_EN, note_id=FORMULA_ID) for row, value in rows], total)
+    for name in (n for n in strings if n in personal):
+        for kind, en, id_ in [("nik", "an Indonesian NIK (identity number)", "NIK (nomor induk kependudukan)")] + \
+                [(kind, en, id_) for kind, (_, en, id_) in PATTERNS.items()]:
+            rows, total = _cells(con, name, flagged[name][kind])
+            keep([_problem(kind, en, id_, row, name, value) for row, value in rows], total)
     return problems, overflow
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _lit(text: str) -> str:

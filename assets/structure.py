@@ -10,6 +10,7 @@ from publish.declarations import Declaration
 from publish.report import Problem
 
 LIMIT = 1000  # rows fetched per check; the count beyond that is still exact
+TEXT_RULES = ("enum", "pattern", "minLength", "maxLength")  # decided by the value alone: checked per distinct value
 
 
 def _q(name: str) -> str:
@@ -22,13 +23,13 @@ def _lit(value) -> str:
 
 def _fetch(con, sql: str):
     """(row, value) pairs for the first LIMIT violations and the exact count of all of them."""
-    total = con.execute(f"SELECT count(*) FROM ({sql})").fetchone()[0]
+    total = con.execute(f"SELECT count(*) FROM ({sql})").fetchall()[0][0]
     rows = con.execute(f"{sql} ORDER BY 1 LIMIT {LIMIT}").fetchall() if total else []
     return rows, total
 
 
 class Checker:
-    """Runs each declared constraint as one SQL query over the whole table."""
+    """Finds in bulk which declared constraints and keys some row breaks, then names those rows."""
 
     def __init__(self, table: pa.Table, declaration: Declaration, references: dict[str, pa.Table],
                  failed_cells: set[tuple[int, str]]):
@@ -54,16 +55,18 @@ class Checker:
             self.overflow.append((made, total - len(rows)))
 
     def constraints(self, skip: set[str]) -> None:
+        checks = [(spec, constraint, expected, cond) for spec in self.declaration.fields if spec["name"] not in skip
+                  for constraint, expected in (spec.get("constraints") or {}).items()
+                  if (cond := self._condition(_q(spec["name"]), spec, constraint, expected)) is not None]
+        found = self._detect(checks)
         for spec in self.declaration.fields:
             name = spec["name"]
             if name in skip:
                 continue
-            col = _q(name)
-            for constraint, expected in (spec.get("constraints") or {}).items():
-                cond = self._condition(col, spec, constraint, expected)
-                if cond is None:
+            for (field, constraint, expected, cond), broken in zip(checks, found):
+                if field is not spec or not broken:
                     continue
-                rows, total = _fetch(self.con, f"SELECT {ROW}, CAST({col} AS VARCHAR) FROM data WHERE {cond}")
+                rows, total = _fetch(self.con, f"SELECT {ROW}, CAST({_q(name)} AS VARCHAR) FROM data WHERE {cond}")
 
                 def make(row, value, constraint=constraint, expected=expected, name=name):
                     return Problem(type="constraint-error", row=row, field=name, value=value, check=constraint,
@@ -72,6 +75,32 @@ class Checker:
                 self._emit(rows, total, make, ("constraint-error", name, constraint))
             if (spec.get("constraints") or {}).get("unique"):
                 self._duplicates([name], "unique-error")
+
+    def _detect(self, checks: list[tuple]) -> list[bool]:
+        """Which constraints some row breaks, in bulk: comparisons in one pass over the table, text
+        rules (enum, pattern, length) once per distinct value; the failing rows are fetched after."""
+        found = [False] * len(checks)
+        by_value: dict[str, list[int]] = {}
+        for i, (spec, constraint, _, _) in enumerate(checks):
+            if constraint in TEXT_RULES:
+                by_value.setdefault(spec["name"], []).append(i)
+        plain = [i for i, (_, constraint, _, _) in enumerate(checks) if constraint not in TEXT_RULES]
+        if plain:
+            counts = self.con.execute("SELECT " + ", ".join(f"count(*) FILTER (WHERE {checks[i][3]})" for i in plain)
+                                      + " FROM data").fetchall()[0]
+            for i, n in zip(plain, counts):
+                found[i] = n > 0
+        for name, indexes in by_value.items():
+            col = _q(name)
+            # A table, not a subquery: the optimiser would push the conditions below DISTINCT, onto every row.
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE distinct_values AS SELECT DISTINCT {col} FROM data "
+                             f"WHERE {col} IS NOT NULL")
+            counts = self.con.execute("SELECT " + ", ".join(f"count(*) FILTER (WHERE {checks[i][3]})" for i in indexes)
+                                      + " FROM distinct_values").fetchall()[0]
+            self.con.execute("DROP TABLE distinct_values")
+            for i, n in zip(indexes, counts):
+                found[i] = n > 0
+        return found
 
     def _condition(self, col, spec, constraint, expected):
         is_text = spec.get("type", "string") == "string"
@@ -93,6 +122,12 @@ class Checker:
     def _duplicates(self, fields: list[str], error_type: str) -> None:
         cols = ", ".join(_q(f) for f in fields)
         not_null = " AND ".join(f"{_q(f)} IS NOT NULL" for f in fields)
+        # A hash aggregate finds whether any key repeats at a fraction of the cost of the window below,
+        # which names the rows; a hash collision only costs that second query, never a false report.
+        repeats = self.con.execute(f"SELECT count(*) FROM (SELECT hash({cols}) AS h FROM data WHERE {not_null} "
+                                   f"GROUP BY h HAVING count(*) > 1)").fetchall()[0][0]
+        if not repeats:
+            return
         sql = (f"SELECT {ROW}, concat_ws(', ', {cols}) FROM (SELECT {ROW}, {cols}, "
                f"row_number() OVER (PARTITION BY {cols} ORDER BY {ROW}) AS n FROM data WHERE {not_null}) WHERE n > 1")
         rows, total = _fetch(self.con, sql)
@@ -139,6 +174,12 @@ class Checker:
             pairs = " AND ".join(f"r.{_q(rf)} = d.{_q(f)}" for f, rf in zip(fields, ref_fields))
             not_null = " AND ".join(f"d.{_q(f)} IS NOT NULL" for f in fields)
             cols = ", ".join(f"d.{_q(f)}" for f in fields)
+            # Distinct values first: a budget names a handful of regions and laws on a million rows.
+            unmatched = self.con.execute(
+                f"SELECT count(*) FROM (SELECT DISTINCT {cols} FROM data d WHERE {not_null}) d "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {source} r WHERE {pairs})").fetchall()[0][0]
+            if not unmatched:
+                continue
             sql = (f"SELECT d.{ROW}, concat_ws(', ', {cols}) FROM data d WHERE {not_null} AND NOT EXISTS "
                    f"(SELECT 1 FROM {source} r WHERE {pairs})")
             rows, total = _fetch(self.con, sql)

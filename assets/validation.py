@@ -16,6 +16,7 @@ from assets.reading import UnusableFile, read_sheet
 from assets.structure import check_structure
 from publish.declarations import Declaration
 from publish.files import sha256_bytes
+from publish.progress import step
 from publish.releases import release_table
 from publish.report import ERROR, Problem, Report
 from publish.workspace import Workspace
@@ -46,14 +47,16 @@ def check_bytes(data: bytes, filename: str, declaration: Declaration,
     """Every check on one file's bytes; problems are data in the report, never exceptions. `sha256`: the
     bytes' hash when the caller has it already (a file is hashed once)."""
     report = Report(dataset=declaration.id, source=Path(filename).name, sha256=sha256 or sha256_bytes(data))
-    try:
-        sheet = read_sheet(data, filename, declaration.source)
-        report.reading = sheet.describe()
-        ingested = ingest_sheet(sheet, declaration)
-    except UnusableFile as exc:
-        report.unusable = True
-        report.add(Problem(type="source-error", note=exc.message_en, note_id=exc.message_id))
-        return Checked(None, report, [])
+    with step((f"membaca {report.source}", f"reading {report.source}"), total=len(data), unit="bytes") as reading:
+        try:
+            sheet = read_sheet(data, filename, declaration.source)
+            report.reading = sheet.describe()
+            ingested = ingest_sheet(sheet, declaration)
+        except UnusableFile as exc:
+            report.unusable = True
+            report.add(Problem(type="source-error", note=exc.message_en, note_id=exc.message_id))
+            return Checked(None, report, [])
+        reading.advance(len(data))
     table = ingested.table
     report.rows = table.num_rows
     report.extend(ingested.problems)
@@ -64,26 +67,28 @@ def check_bytes(data: bytes, filename: str, declaration: Declaration,
     missing = {p.field for p in ingested.problems if p.type == "missing-label"}
     if any(p.type == "missing-label" and p.severity == ERROR for p in ingested.problems):
         return Checked(table, report, [])  # without its required columns nothing else means much
-    problems, overflow = check_structure(table, declaration, references, failed, missing)
+    parts = 2 + bool(partition is not None and declaration.partition) + bool(business_rules)
+    rules: list[dict] = []
+    with step((f"memeriksa {report.source}", f"checking {report.source}"), total=table.num_rows * parts, unit="rows") as checking:
+        _add(report, *check_structure(table, declaration, references, failed, missing))
+        checking.advance(table.num_rows)
+        _add(report, *check_privacy(table, declaration))
+        checking.advance(table.num_rows)
+        if partition is not None and declaration.partition:
+            _add(report, *check_partition(table, declaration.partition, partition))
+            checking.advance(table.num_rows)
+        if business_rules:
+            found, overflow, rules = run_suite(table, declaration)
+            _add(report, found, overflow)
+            checking.advance(table.num_rows)
+    return Checked(table, report, rules)
+
+
+def _add(report: Report, problems: list[Problem], overflow: list[tuple[Problem, int]]) -> None:
+    """Problems a check found, and the counts of those it did not keep (checks fetch a bounded sample)."""
     report.extend(problems)
     for example, n in overflow:
         report.add_uncounted(example, n)
-    personal, overflow = check_privacy(table, declaration)
-    report.extend(personal)
-    for example, n in overflow:
-        report.add_uncounted(example, n)
-    if partition is not None and declaration.partition:
-        found, overflow = check_partition(table, declaration.partition, partition)
-        report.extend(found)
-        for example, n in overflow:
-            report.add_uncounted(example, n)
-    rules: list[dict] = []
-    if business_rules:
-        found, overflow, rules = run_suite(table, declaration)
-        report.extend(found)
-        for example, n in overflow:
-            report.add_uncounted(example, n)
-    return Checked(table, report, rules)
 
 
 def no_rows(header_row: int) -> Problem:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,8 +15,8 @@ from pathlib import Path
 import dagster as dg
 
 from assets.calendar import fiscal_years
-from assets.factory import DATASET_TAG, job_name, op_name
-from assets.flow import EXIT_CODES
+from assets.factory import DATASET_TAG, job_name, op_name, years_name
+from assets.flow import EXIT_CODES, pick
 from assets.inbox import file_away, partition_for, past_limit, pending_files, unmatched_note
 from pipelines.definitions import build_definitions
 from pipelines.instance import instance_for, process_tags
@@ -46,6 +47,8 @@ class Runner:
         if with_portal:
             selection += ["preview"] + (["portal"] if self.workspace.config.promotes_automatically else [])
         config = {"file": file, "sha256": sha256, "confirm": confirm}
+        if year is not None:
+            add_year(self.instance, dataset, year)
         return self.defs.resolve_job_def(job_name(dataset)).execute_in_process(
             run_config={"ops": {op_name(dataset): {"config": config}}, **QUIET},
             instance=self.instance, raise_on_error=False, partition_key=year,
@@ -66,6 +69,12 @@ class Runner:
             run_config=QUIET, instance=self.instance, raise_on_error=False, tags=process_tags())
 
 
+def add_year(instance: dg.DagsterInstance, dataset: str, year: str) -> None:
+    """Make a fiscal year a partition of the dataset before a run for it (the sensor does the same)."""
+    if not instance.has_dynamic_partition(years_name(dataset), year):
+        instance.add_dynamic_partitions(years_name(dataset), [year])
+
+
 @dataclass
 class Result:
     """What a run came to, read from its events: each file's outcome, then the portal and its verify check."""
@@ -82,11 +91,12 @@ class Result:
             codes.append(EXIT_CODES["system"])
         return worst(codes)
 
-    def lines(self) -> list[str]:
-        out = [o["message"] for o in self.outcomes]
+    def lines(self, lang: str = "both") -> list[str]:
+        """What happened, in words: "id", "en" or "both"."""
+        out = [o.get(f"message_{lang}", o["message"]) for o in self.outcomes]
         out += self.failures
         if self.verify:
-            out.append("verify: MASALAH / PROBLEMS FOUND — " + "; ".join(self.verify[:5]))
+            out.append(f"verify: {pick(lang, 'ADA MASALAH', 'PROBLEMS FOUND')} — " + "; ".join(self.verify[:5]))
         return out
 
 
@@ -100,9 +110,11 @@ def worst(codes: list[int]) -> int:
 def read_result(run: dg.ExecuteInProcessResult) -> Result:
     result = Result(run)
     for event in run.all_events:
-        if event.event_type_value == "ASSET_MATERIALIZATION":
-            meta = event.step_materialization_data.materialization.metadata
-            if "terbuka/outcome" in meta:
+        if event.event_type_value in ("ASSET_MATERIALIZATION", "ASSET_OBSERVATION"):
+            data = event.event_specific_data
+            meta = (data.materialization if event.event_type_value == "ASSET_MATERIALIZATION"
+                    else data.asset_observation).metadata
+            if "terbuka/outcome" in meta:  # each event carries the outcomes of its own files
                 result.outcomes += meta["terbuka/outcome"].value
         elif event.event_type_value == "STEP_FAILURE":
             data = event.step_failure_data
@@ -171,47 +183,82 @@ def confirm_held(workspace: Workspace, dataset: str, sha256: str, with_portal: b
                                           with_portal=with_portal))
 
 
-def run_pending(workspace: Workspace, echo=print) -> int:
+def run_pending(workspace: Workspace, echo=print, lang: str = "both") -> int:
     """Every file waiting in inbox/, in dependency order then drop order, each in its own run; a file's
     failure is that file's outcome and the others go on. Returns the worst exit code."""
     runner = Runner(workspace)
     inbox = pending_files(workspace, settle=False)
     for dropped in inbox.unmatched:
-        echo(f"skipped {unmatched_note(workspace, dropped)}")
+        echo(f"{pick(lang, 'dilewati', 'skipped')} {unmatched_note(workspace, dropped)}")
     for rel, why in inbox.arriving.items():
-        echo(f"skipped inbox/{rel}: {why}")
+        echo(f"{pick(lang, 'dilewati', 'skipped')} inbox/{rel}: {why}")
     for dropped in inbox.repeats:
         file_away(workspace, dropped, accepted=True)
-        echo(f"{dropped.dataset}: {dropped.path.name} sudah terbit / already published (same SHA-256); filed away")
+        echo(f"{dropped.dataset}: {dropped.path.name} " + pick(
+            lang, "sudah tayang (SHA-256 sama); dipindah ke arsip", "already published (same SHA-256); filed away"))
     code = 0
     for dropped in inbox.pending:
         run = runner.run_dataset(dropped.dataset, workspace.rel(dropped.path), dropped.year, sha256=dropped.sha256)
         result = read_result(run)
-        for line in result.lines() or [f"{dropped.dataset}: {dropped.path.name}: run {run.run_id[:8]} ended"]:
+        for line in result.lines(lang) or [f"{dropped.dataset}: {dropped.path.name}: run {run.run_id[:8]} ended"]:
             echo(f"{line} (run {run.run_id[:8]})")
         code = worst([code, result.exit_code])
     portal = read_result(runner.run_portal())
     live = any(e.asset_key == dg.AssetKey(["portal"]) for e in portal.run.get_asset_materialization_events())
-    where = "site/ (live)" if live else f"{workspace.rel(workspace.preview)}/ (preview; put it live with `terbuka promote`)"
-    echo(f"portal: {'rebuilt in ' + where if portal.run.success and not portal.verify else 'FAILED'}"
-         f" (run {portal.run.run_id[:8]})")
-    for line in portal.lines():
+    where = "site/" + pick(lang, " (tayang)", " (live)") if live else f"{workspace.rel(workspace.preview)}/ " + pick(
+        lang, "(pratinjau; tayangkan dengan `terbuka promote`)", "(preview; put it live with `terbuka promote`)")
+    done = pick(lang, "dibangun ulang di ", "rebuilt in ") + where if portal.run.success and not portal.verify \
+        else pick(lang, "GAGAL", "FAILED")
+    echo(f"portal: {done} (run {portal.run.run_id[:8]})")
+    for line in portal.lines(lang):
         echo(f"  {line}")
     return worst([code, portal.exit_code])
 
 
-def backfill(workspace: Workspace, dataset: str, years: list[str], echo=print) -> int:
-    """Re-process a range of fiscal years, one run each, then rebuild the portal; returns the worst exit code."""
-    runner = Runner(workspace)
+def backfill(workspace: Workspace, dataset: str, years: list[str], echo=print, lang: str = "both",
+             runner: Runner | None = None) -> int:
+    """Re-process a range of fiscal years here, one run each, then rebuild the portal; returns the worst exit
+    code. (With a daemon running, `submit_backfill` makes it a Dagster backfill instead.)"""
+    runner = runner or Runner(workspace)
     code = 0
     for year in years:
         result = read_result(runner.run_dataset(dataset, year=year))
-        said = "; ".join(result.lines()) or "tidak ada yang diproses ulang / nothing to re-process"
+        said = "; ".join(result.lines(lang)) or pick(lang, "tidak ada yang diproses ulang", "nothing to re-process")
         echo(f"{dataset} {year}: {said} (run {result.run.run_id[:8]})")
         code = worst([code, result.exit_code])
     portal = read_result(runner.run_portal())
-    echo(f"portal: {'rebuilt' if portal.run.success else 'FAILED'} (run {portal.run.run_id[:8]})")
+    done = pick(lang, "dibangun ulang", "rebuilt") if portal.run.success else pick(lang, "GAGAL", "FAILED")
+    echo(f"portal: {done} (run {portal.run.run_id[:8]})")
     return worst([code, portal.exit_code])
+
+
+BACKFILL_DAEMON = "BACKFILL"
+HEARTBEAT = 120.0  # seconds: a daemon heard from within this is running
+
+
+def daemon_running(instance: dg.DagsterInstance) -> bool:
+    """Whether a Dagster daemon for this instance is alive to run backfills (`terbuka dev`, or the service)."""
+    beat = instance.get_daemon_heartbeats().get(BACKFILL_DAEMON)
+    return bool(beat) and time.time() - beat.timestamp < HEARTBEAT
+
+
+def submit_backfill(runner: Runner, dataset: str, years: list[str]) -> str:
+    """A real Dagster backfill of the dataset's assets for these fiscal years, listed under Backfills in the UI
+    and run by the daemon (through the run queue, one run of the dataset at a time); the portal follows
+    through its automation. Returns the backfill id."""
+    from dagster._core.execution.backfill import PartitionBackfill  # noqa: PLC0415 - lazy: Dagster internals
+    from dagster._core.utils import make_new_backfill_id  # noqa: PLC0415 - lazy: Dagster internals
+
+    keys = [dg.AssetKey([dataset, stage]) for stage in ("raw", "clean", "release")]
+    for year in years:
+        add_year(runner.instance, dataset, year)
+    backfill = PartitionBackfill.from_asset_partitions(
+        backfill_id=make_new_backfill_id(), asset_graph=runner.defs.resolve_asset_graph(), partition_names=years,
+        asset_selection=keys, backfill_timestamp=time.time(), tags={DATASET_TAG: dataset, "terbuka/file": "(backfill)"},
+        dynamic_partitions_store=runner.instance, all_partitions=False,
+        title=f"{dataset} {years[0]}–{years[-1]}", description=f"terbuka backfill {dataset}", run_config=None)
+    runner.instance.add_backfill(backfill)
+    return backfill.backfill_id
 
 
 def valid_years(first: int, last: int) -> tuple[list[str], list[str]]:

@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import uuid
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,8 +25,10 @@ from publish.files import fsync_dir, point_symlink, sha256_bytes, sha256_file, w
 from publish.guard import Removal, find_removals
 from publish.issued import read_issued, record_issued
 from publish.manifest import MANIFEST, RELEASE, RENDERED, check_version, write_manifest
+from publish.progress import step
 from publish.workspace import REPO_ROOT, Workspace
 
+WRITE_STEPS = 4  # data.csv; the other data files; the diff; the manifest (progress is told in these steps)
 INDEX = "releases.json"
 WITHDRAWN = "withdrawn.json"
 LATEST = "latest"
@@ -289,7 +292,7 @@ def write_release(workspace: Workspace, declaration: Declaration, incoming: pa.T
     base_url = base_url or workspace.config.base_url
     root = dataset_dir(workspace, declaration.id)
     root.mkdir(parents=True, exist_ok=True)
-    with workspace.lock(declaration.id):
+    with workspace.lock(declaration.id), ExitStack() as stack:
         adopt_site_release(workspace, declaration.id)
         recover(workspace, declaration.id)
         every = list_releases(workspace, declaration.id)
@@ -303,8 +306,11 @@ def write_release(workspace: Workspace, declaration: Declaration, incoming: pa.T
         table = sort_table(merge_slice(carried, incoming, replaces), declaration)
         stage = root / f".staging-{uuid.uuid4().hex}"
         stage.mkdir()
+        writing = stack.enter_context(step((f"menulis versi {declaration.id}", f"writing the {declaration.id} version"),
+                                           total=WRITE_STEPS * table.num_rows, unit="rows"))
         try:
             writers.write_csv(table, stage / "data.csv")
+            writing.advance(table.num_rows)
             content = sha256_file(stage / "data.csv")
             metadata = _metadata_hash(declaration)
             change = classify(previous, content, declaration.schema_fingerprint, metadata)
@@ -325,6 +331,7 @@ def write_release(workspace: Workspace, declaration: Declaration, incoming: pa.T
             resources, files = _write_data(stage, table, declaration, {
                 "version": version, "created": created, "base_url": base_url,
                 "publisher": (workspace.config.get("publisher") or {}).get("name")})
+            writing.advance(table.num_rows)
             before = carried if carried is not None else _as_text(old, declaration)
             after = table if carried is not None or old is None else _as_text(table, declaration)
             changes = diff_tables(before, after, declaration)
@@ -336,6 +343,7 @@ def write_release(workspace: Workspace, declaration: Declaration, incoming: pa.T
                             "metadata": metadata_changes(published, descriptor)})
             (stage / "changes.json").write_text(writers.dumps(changes))
             changes_csv(before, after, declaration, stage / "changes.csv")  # complete, written by DuckDB
+            writing.advance(table.num_rows)
             if changes["totals"] is not None:
                 totals_csv(changes, stage / "totals.csv", declaration)
             (stage / "validation.json").write_text(writers.dumps(report))
@@ -357,6 +365,7 @@ def write_release(workspace: Workspace, declaration: Declaration, incoming: pa.T
                      "diff": {k: changes[k] for k in ("added", "removed", "changed")}}
             (stage / RELEASE).write_text(writers.dumps(entry))
             anchor = write_manifest(stage)
+            writing.advance(table.num_rows)
             for path in stage.iterdir():
                 with open(path, "rb") as fh:
                     os.fsync(fh.fileno())

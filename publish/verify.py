@@ -16,13 +16,14 @@ as errors: the next publish or build repairs them."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from publish.declarations import dataset_ids
-from publish.files import sha256_file
+from publish.files import sha256_file, write_json_atomic
 from publish.issued import read_issued
 from publish.ledger import ledger_problems
 from publish.manifest import MANIFEST, check_version
@@ -84,6 +85,22 @@ def verify_site(workspace: Workspace, tree: Path | None = None) -> Verification:
         result.extra += [f"{label}{path.relative_to(tree).as_posix()} (left by a killed build or promotion; "
                          "the next build or promotion removes it)" for path in leftovers(tree)]
     return result
+
+
+VERDICT = "verify.json"  # under state/: when verify last ran and what it found, for `terbuka status`
+
+
+def record_verdict(workspace: Workspace, result: "Verification") -> None:
+    at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    write_json_atomic(workspace.state / VERDICT, {"at": at, "ok": result.ok, "problems": len(result.problems),
+                                                  "checked": result.checked, "first": result.problems[:5]})
+
+
+def last_verdict(workspace: Workspace) -> dict | None:
+    try:
+        return json.loads((workspace.state / VERDICT).read_text())
+    except (OSError, ValueError):
+        return None
 
 
 def verify_all(workspace: Workspace) -> Verification:

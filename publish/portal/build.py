@@ -8,12 +8,14 @@ import time
 from pathlib import Path
 
 from publish.files import place_folder, point_symlink, write_if_changed
+from publish.progress import step
 from publish.portal import explorer
 from publish.portal.budget import Budget
-from publish.portal import (ckan, dcat, dcat_us, feeds, jdih, pagefind, pages, performance, regulations, sitemap,
-                            transparency)
+from publish.portal import (citation, ckan, dcat, dcat_us, feeds, jdih, pagefind, pages, performance, regulations,
+                            sitemap, transparency)
 from publish.portal.context import Site, load_site
 from publish.portal.render import Page, Renderer
+from publish.portal.urls import placeable
 from publish.portal.views import BUDGET, PERFORMANCE, REGULATIONS, View, declared_views, navigation, of_kind
 from publish.releases import INDEX, LATEST, RENDERED, WITHDRAWN
 from publish.workspace import Workspace
@@ -49,11 +51,19 @@ def render_site(site: Site) -> dict[str, str | bytes]:
     """{path under the site root: content} for every generated file."""
     views = declared_views(site)
     renderer = Renderer(site, navigation(views))
-    page_list = site_pages(site, views)
+    page_list = []
+    for page in site_pages(site, views):
+        if placeable(page.route):
+            page_list.append(page)
+        else:  # a route made of a value from the data ("..", "a//b"): no page rather than one in the wrong place
+            log.warning("page skipped: its route %r, made from the data, does not name a folder inside the site "
+                        "/ halaman dilewati: rutenya bukan folder di dalam situs", page.route)
     out: dict[str, str | bytes] = {}
-    for page in page_list:
-        out.update(renderer.render(page))
-    for module in (dcat, dcat_us, feeds, ckan, jdih, transparency):
+    with step(("membangun portal", "building the portal"), total=len(page_list), unit="pages") as building:
+        for page in page_list:
+            out.update(renderer.render(page))
+            building.advance()
+    for module in (citation, dcat, dcat_us, feeds, ckan, jdih, transparency):
         out.update(module.files(site))
     out.update(sitemap.files(site, [p.route for p in page_list]))
     for asset in sorted(STATIC.iterdir()):

@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from urllib.parse import quote
 
 from publish.portal.context import DatasetInfo, ReleaseInfo, Site
+from publish.portal.i18n import LANGS
 
 SAMPLE = {"id": "data contoh fiktif", "en": "fictional sample data"}
 VERSION = {"id": "Versi", "en": "Version"}
@@ -90,10 +90,20 @@ FORMATS = [("plain", "txt", "text/plain"), ("bibtex", "bib", "application/x-bibt
            ("csl", "json", "application/vnd.citationstyles.csl+json")]
 
 
+FOLDER = "cite"  # cite/<lang>/<dataset>/<version>/<key>.<ext>: each citation as a file to save
+
+
 def blocks(site: Site, d: DatasetInfo, rel: ReleaseInfo, lang: str) -> list[dict]:
-    """The four citations of a version in `lang`, each with a data: URI to save it as a file (no request)."""
+    """The four citations of a version in `lang`, each with the site path of its file (a reference manager
+    imports the file; a data: address would do without it, but the portal's policy allows no data: links)."""
     r = record(site, d, rel)
     texts = {"plain": plain(r, lang) + "\n", "bibtex": bibtex(r, lang), "ris": ris(r, lang), "csl": csl(r, lang)}
     return [{"format": name, "text": texts[name], "file": f"{r.key}.{ext}",
-             "href": f"data:{media};charset=utf-8,{quote(texts[name], safe='')}"}
-            for name, ext, media in FORMATS]
+             "path": f"{FOLDER}/{lang}/{d.id}/{rel.version}/{r.key}.{ext}"}
+            for name, ext, _ in FORMATS]
+
+
+def files(site: Site) -> dict[str, bytes]:
+    """Every version's citation files, in both languages."""
+    return {b["path"]: b["text"].encode("utf-8") for d in site.datasets for rel in d.releases for lang in LANGS
+            for b in blocks(site, d, rel, lang)}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from publish.portal import formatting
+from publish.portal import csp, formatting
 from publish.portal.context import Site
 from publish.portal.glossary import ROUTE as GLOSSARY
 from publish.portal.glossary import terms
@@ -105,10 +106,22 @@ def external(url) -> bool:
     return isinstance(url, str) and url.startswith(("https://", "http://")) and " " not in url
 
 
+# In a <script> element the HTML parser ends the element at "</script" and treats "<!--" and "<script" specially
+# (an unclosed "<!--<script" swallows the end tag, and the page after it). JSON may write any character as a
+# \u escape, so <, > and & never appear raw: the parsed JSON is the same, and no text can end or hide the element.
+SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+
+
 def script_json(doc) -> str:
-    """JSON safe to embed in a <script> element."""
-    text = json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=False)
-    return text.replace("</", "<\\/")
+    """JSON safe to embed in a <script> element (e.g. JSON-LD): <, > and & are written as \\u escapes."""
+    return json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=False).translate(SCRIPT_ESCAPES)
+
+
+def width_class(percent) -> str:
+    """The stylesheet class drawing a bar `percent` wide (w-0 ... w-100, assets/style.css). The CSP allows no
+    inline style, so a width is a class, to the nearest whole percent; the exact figure is printed beside it."""
+    value = float(percent) if isinstance(percent, (int, float)) and percent == percent else 0.0
+    return f"w-{math.floor(min(max(value, 0.0), 100.0) + 0.5)}"
 
 
 class Renderer:
@@ -123,12 +136,14 @@ class Renderer:
                                       trim_blocks=True, lstrip_blocks=True, undefined=undefined)
         self.env.filters["slug"] = slug
         self.env.filters["tojson_script"] = script_json
+        self.env.filters["width_class"] = width_class
 
     @cached_property
     def _common(self) -> dict:
         config = self.site.config
         return {"config": config, "sample": bool(config.get("sample")), "nav": self.nav, "names": NAMES,
-                "glossary": terms(self.site), "glossary_route": GLOSSARY}
+                "glossary": terms(self.site), "glossary_route": GLOSSARY,
+                "csp": Markup(csp.POLICY)}  # a constant without " & or <: its quotes need no escaping
 
     def render(self, page: Page) -> dict[str, str]:
         out = {}

@@ -6,12 +6,14 @@ from click.testing import CliRunner
 
 from pipelines.cli import cli
 
+ENGLISH = {"LANG": "en_US.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}  # an officer whose locale is English
+
 WILAYAH = "kode,nama,tingkat,kode induk\n32,JAWA BARAT,Provinsi,\n32.60,KABUPATEN SUKAMAJU,Kabupaten,32\n" \
           "32.60.01,Sukamaju,Kecamatan,32.60\n32.60.01.2001,Cibeureum,Desa,32.60.01\n"
 
 
 def invoke(*args):
-    result = CliRunner().invoke(cli, [str(a) for a in args])
+    result = CliRunner(env=ENGLISH).invoke(cli, [str(a) for a in args])
     assert "Traceback" not in result.output
     return result
 

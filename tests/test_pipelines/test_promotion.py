@@ -8,6 +8,8 @@ from tests.support import take
 from pipelines.cli import cli
 from pipelines.headless import Runner
 
+ENGLISH = {"LANG": "en_US.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}  # an officer whose locale is English
+
 WILAYAH = "kode,nama,tingkat,kode induk\n32,JAWA BARAT,Provinsi,\n32.60,KABUPATEN SUKAMAJU,Kabupaten,32\n"
 
 
@@ -21,7 +23,7 @@ def test_manual_promotion_keeps_site_untouched_until_promoted(workspace):
     assert (workspace.preview / "index.html").is_file()
     assert (workspace.preview / "datasets" / "wilayah" / "1.0.0" / "data.csv").is_file()
     assert not (workspace.site / "index.html").exists()
-    promoted = CliRunner().invoke(cli, ["promote", "--workspace", str(workspace.root)])
+    promoted = CliRunner(env=ENGLISH).invoke(cli, ["promote", "--workspace", str(workspace.root)])
     assert promoted.exit_code == 0, promoted.output
     assert "verified" in promoted.output
     assert (workspace.site / "index.html").read_bytes() == (workspace.preview / "index.html").read_bytes()
@@ -37,18 +39,18 @@ def test_publish_with_manual_promotion_changes_nothing_public(workspace, tmp_pat
     _manual(workspace)
     first = tmp_path / "w.csv"
     first.write_text(WILAYAH)
-    assert CliRunner().invoke(cli, ["publish", "wilayah", str(first), "--workspace", str(workspace.root)]).exit_code == 0
-    assert CliRunner().invoke(cli, ["promote", "--workspace", str(workspace.root)]).exit_code == 0
+    assert CliRunner(env=ENGLISH).invoke(cli, ["publish", "wilayah", str(first), "--workspace", str(workspace.root)]).exit_code == 0
+    assert CliRunner(env=ENGLISH).invoke(cli, ["promote", "--workspace", str(workspace.root)]).exit_code == 0
     live = {p: p.read_bytes() for p in workspace.site.rglob("*") if p.is_file()}
     second = tmp_path / "w2.csv"
     second.write_text(WILAYAH + "32.61,KABUPATEN CONTOH,Kabupaten,32\n")
-    out = CliRunner().invoke(cli, ["publish", "wilayah", str(second), "--workspace", str(workspace.root)])
+    out = CliRunner(env=ENGLISH).invoke(cli, ["publish", "wilayah", str(second), "--workspace", str(workspace.root)])
     assert out.exit_code == 0 and "not live yet" in out.output, out.output
     assert (workspace.preview / "datasets/wilayah/1.1.0/data.csv").is_file()
     # site/ is exactly as it was: no new version, `latest` and releases.json unmoved, no page rewritten
     assert {p: p.read_bytes() for p in workspace.site.rglob("*") if p.is_file()} == live
     assert (workspace.site / "datasets/wilayah/latest").resolve().name == "1.0.0"
-    withdrawn = CliRunner().invoke(cli, ["withdraw", "wilayah", "1.0.0", "--reason", "uji",
+    withdrawn = CliRunner(env=ENGLISH).invoke(cli, ["withdraw", "wilayah", "1.0.0", "--reason", "uji",
                                          "--workspace", str(workspace.root)])
     assert withdrawn.exit_code == 0
     assert {p: p.read_bytes() for p in workspace.site.rglob("*") if p.is_file()} == live
@@ -57,7 +59,7 @@ def test_publish_with_manual_promotion_changes_nothing_public(workspace, tmp_pat
     pending = verify_all(workspace)  # nothing is wrong, but the officer is told what still waits
     assert pending.ok and any("1.1.0" in s and "not yet promoted" in s for s in pending.stale)
     assert any("1.0.0" in s and "withdrawn, not yet promoted" in s for s in pending.stale)
-    assert CliRunner().invoke(cli, ["promote", "--workspace", str(workspace.root)]).exit_code == 0
+    assert CliRunner(env=ENGLISH).invoke(cli, ["promote", "--workspace", str(workspace.root)]).exit_code == 0
     assert (workspace.site / "datasets/wilayah/latest").resolve().name == "1.1.0"
     assert "uji" in (workspace.site / "datasets/wilayah/1.0.0/index.html").read_text()
 
@@ -80,7 +82,7 @@ def test_promotion_copies_the_preview_and_never_links_the_store(workspace):
 
 
 def test_promoting_without_a_preview_is_refused(workspace):
-    result = CliRunner().invoke(cli, ["promote", "--workspace", str(workspace.root)])
+    result = CliRunner(env=ENGLISH).invoke(cli, ["promote", "--workspace", str(workspace.root)])
     assert result.exit_code == 2 and "nothing to promote" in result.output
 
 

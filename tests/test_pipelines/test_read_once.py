@@ -11,6 +11,8 @@ import publish.workspace as workspace_module
 from pipelines.cli import cli
 from tests.support import WILAYAH
 
+ENGLISH = {"LANG": "en_US.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}  # an officer whose locale is English
+
 
 class CountingSha256:
     """hashlib.sha256 that remembers every digest it gave."""
@@ -73,7 +75,7 @@ def test_one_publish_reads_each_declaration_and_the_config_once_and_hashes_the_f
     monkeypatch.setattr(workspace_module, "read_config", config)
     monkeypatch.setattr(hashlib, "sha256", CountingSha256)
     CountingSha256.given.clear()
-    result = CliRunner().invoke(cli, ["publish", "wilayah", str(data), "--workspace", str(workspace.root)])
+    result = CliRunner(env=ENGLISH).invoke(cli, ["publish", "wilayah", str(data), "--workspace", str(workspace.root)])
     assert result.exit_code == 0, result.output
     assert "published version 1.0.0" in result.output and "portal: live" in result.output
     assert folders == Counter({"wilayah": 1, "peraturan": 1, "apbd": 1, "kinerja": 1})

@@ -4,20 +4,15 @@ Skipped, with the reason, where /usr/bin/chromium is absent (`apt-get install ch
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
+from tests.browser import AXE_TAGS, chromium, needs_chromium, serving
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "portal"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PAGES = ["", "katalog/", "katalog/topik/keuangan/", "datasets/apbd/", "datasets/apbd/1.1.0/",
          "datasets/kinerja/1.1.0/", "anggaran/", "anggaran/2024/perubahan/", "peraturan/", "peraturan/perda-2023-5/",
          "kinerja/", "kinerja/2024/1.02.0.00.0.00.01.0000/", "cari/", "pengembang/", "en/", "en/datasets/apbd/",
@@ -33,34 +28,20 @@ WIDTHS = (360, 1366)
 MORE_AXE = ["datasets/apbd/", "anggaran/", "anggaran/2024/perubahan/", "glosarium/",
             "kinerja/2024/1.02.0.00.0.00.01.0000/", "cari/"]
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="no Chromium at /usr/bin/chromium (apt-get install chromium): browser tests skipped")
-
-
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
 def server(published):
     ws, _ = published
-    handler = functools.partial(Quiet, directory=str(ws.site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
+    with serving(ws.site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with chromium() as instance:
         yield instance
-        instance.close()
 
 
 @pytest.fixture
@@ -136,7 +117,7 @@ def test_every_download_link_resolves(page, server, published):
     for route in sorted(routes):
         page.goto(server + route)
         for href in page.eval_on_selector_all("a[download]", "els => els.map(e => e.href)"):
-            if href in checked or href.startswith("data:"):  # a citation saved from the page itself
+            if href in checked:
                 continue
             checked.add(href)
             assert page.request.get(href).status == 200, href

@@ -163,8 +163,9 @@ def test_cite_this_version_in_plain_text_bibtex_ris_and_csl_json(published):
     producer = "Badan Keuangan dan Aset Daerah Kabupaten Sukamaju"
     plain = next(n for n in page.walk() if n.tag == "cite").text()
     assert plain.startswith(producer + " (2024).") and "1.1.0" in plain and plain.endswith(url)
-    saved = {n.attrs["download"]: unquote(n.attrs["href"].split(",", 1)[1]) for n in page.walk()
-             if n.tag == "a" and n.attrs.get("href", "").startswith("data:")}
+    folder = ws.site / "datasets/apbd/1.1.0"  # each citation is a file of the site, linked from the page
+    saved = {n.attrs["download"]: (folder / unquote(n.attrs["href"])).resolve().read_bytes().decode()
+             for n in page.walk() if n.tag == "a" and "download" in n.attrs and "/cite/" in n.attrs["href"]}
     assert set(saved) == {"apbd_1_1_0.bib", "apbd_1_1_0.ris", "apbd_1_1_0.json"}
     bib = saved["apbd_1_1_0.bib"]
     assert bib.startswith("@misc{apbd_1_1_0,") and bib.count("{") == bib.count("}")

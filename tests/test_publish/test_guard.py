@@ -12,13 +12,15 @@ from publish.ledger import read_ledger
 from publish.releases import list_releases
 from tests.support import WILAYAH, drop, take
 
+ENGLISH = {"LANG": "en_US.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}  # an officer whose locale is English
+
 REGION = WILAYAH + "".join(f"32.60.{i:02d},Kecamatan {i},Kecamatan,32.60\n" for i in range(1, 21))
 PERATURAN = ("id,kode_wilayah,jenis,nomor,tahun,judul,tanggal_penetapan,status\n"
              "perda-2023-12,32.60,Peraturan Daerah,12,2023,APBD 2024,2023-12-20,berlaku\n")
 
 
 def invoke(*args):
-    result = CliRunner().invoke(cli, [str(a) for a in args])
+    result = CliRunner(env=ENGLISH).invoke(cli, [str(a) for a in args])
     assert "Traceback" not in result.output, result.output
     return result
 
@@ -32,11 +34,12 @@ def test_removing_a_code_other_datasets_use_is_held_then_confirmed(workspace, tm
     path.write_text(shrunk)
     held = invoke("publish", "wilayah", path, "--workspace", workspace.root)
     assert held.exit_code == 4, held.output
-    assert "ditahan" in held.output and "is held" in held.output
+    assert "is held" in held.output
     assert "21 of the 22 rows it replaces" in held.output  # the share, with its base
     assert "32.60" in held.output and "peraturan" in held.output  # which code, who uses it
     assert [r["version"] for r in list_releases(workspace, "wilayah")] == ["1.0.0"]  # nothing published
     [record] = list_held(workspace)
+    assert "ditahan" in record["message_id"] and "is held" in record["message_en"]  # both languages kept
     assert record["removal"]["references"] == [{"dataset": "peraturan", "field": "kode_wilayah", "rows": 1,
                                                 "keys": ["32.60"]}]
     sha = record["sha256"]
@@ -81,9 +84,9 @@ def test_a_held_drop_in_dagster_says_why_and_the_confirmation_is_a_run(workspace
     drop(workspace, "kecil.csv", WILAYAH)  # 20 of 22 rows gone
     runner = Runner(workspace)
     result = read_result(runner.run_dataset("wilayah", "inbox/wilayah/kecil.csv"))
-    assert not result.run.success and result.exit_code == 4
-    [failure] = [e for e in result.run.all_events if e.event_type_value == "STEP_FAILURE"]
-    assert "held, not published" in failure.step_failure_data.user_failure_data.description
+    assert result.exit_code == 4 and result.run.dagster_run.tags["terbuka/outcome"] == "held"
+    [seen] = [e for e in result.run.all_events if e.event_type_value == "ASSET_OBSERVATION"]
+    assert "held, not published" in seen.event_specific_data.asset_observation.description
     assert not (workspace.inbox / "wilayah" / "kecil.csv").exists()  # kept under state/raw, recorded as held
     [record] = list_held(workspace)
     confirmed = read_result(runner.run_dataset("wilayah", confirm=record["sha256"][:16]))

@@ -21,6 +21,8 @@ from publish.releases import latest_release, list_releases
 from publish.verify import verify_all
 from tests.support import WILAYAH, take
 
+ENGLISH = {"LANG": "en_US.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}  # an officer whose locale is English
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -29,7 +31,7 @@ def version_of(name: str) -> str:
 
 
 def invoke(*args):
-    result = CliRunner().invoke(cli, [str(a) for a in args])
+    result = CliRunner(env=ENGLISH).invoke(cli, [str(a) for a in args])
     assert "Traceback" not in result.output, result.output
     return result
 
@@ -203,6 +205,7 @@ bad = take(ws, "wilayah", WILAYAH + "32.61.01,Lain,Kecamatan,32.61\\n", "bad.csv
 assert bad.status == "rejected" and bad.quarantine.is_dir()
 from assets import flow, inbox, calendar, validation, ingest, reading, expectations  # noqa
 from publish import verify, promote, releases, portal  # noqa
+
 print("ok", sorted(m for m in sys.modules if m.split(".")[0] == "dagster" and sys.modules[m] is not None))
 """
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=300,

@@ -1,4 +1,5 @@
-"""Helpers for the validation tests: test-only declarations and `terbuka validate` via CliRunner."""
+"""Helpers for the validation tests: test-only declarations, `terbuka validate` via CliRunner, and the
+comparison of the business-rule engines (DuckDB, with Great Expectations as the reference)."""
 
 from __future__ import annotations
 
@@ -97,3 +98,32 @@ def validate(test_workspace):
         assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
         return out
     return _validate
+
+
+def rule_summary(outcome) -> tuple:
+    """What both engines must agree on: pass or fail, rows looked at, rows failing, and which rows."""
+    return (outcome.success, outcome.rows_checked, outcome.unexpected,
+            sorted((-1 if row is None else row) for row, _ in outcome.examples))
+
+
+@pytest.fixture
+def engines_agree():
+    """engines_agree(table, declaration) -> {rule id: GX outcome}; fails on any rule where the DuckDB
+    compilation and Great Expectations on pandas disagree (pass/fail, rows checked, failing rows)."""
+    import duckdb
+
+    from assets.expectations import evaluate_with_gx
+    from assets.rules import evaluate
+
+    def _agree(table, declaration) -> dict:
+        con = duckdb.connect()
+        con.register("data", table)
+        outcomes = {}
+        for spec in declaration.expectations:
+            ours, theirs = evaluate(con, spec, keep=None), evaluate_with_gx(con, spec, keep=None)
+            assert theirs.error is None, f"{declaration.id}/{spec['id']}: GX could not run: {theirs.error}"
+            assert rule_summary(ours) == rule_summary(theirs), (
+                f"{declaration.id}/{spec['id']}: DuckDB {rule_summary(ours)} != GX {rule_summary(theirs)}")
+            outcomes[spec["id"]] = theirs
+        return outcomes
+    return _agree

@@ -1,4 +1,6 @@
-"""Conformance with frictionless-py on its own fixtures (../shared/data/frictionless-fixtures/).
+"""Conformance with frictionless-py on its own fixtures (../shared/data/frictionless-fixtures/), and on
+generated files with errors planted for every constraint and key (the bulk DuckDB paths of
+assets/structure.py: per-distinct-value text rules, hashed key detection, distinct foreign keys).
 
 For each fixture, frictionless-py validates the file and our validator (assets.validation.check_bytes)
 checks the same bytes against a declaration built from the same Table Schema. Both reports are
@@ -173,3 +175,83 @@ def test_empty_primary_key_matches(tmp_path, key):
     assert our_pairs(checked.report) == theirs
     if key == ["id"]:
         assert theirs == {(3, "primary-key"), (4, "primary-key")}
+
+
+# --- generated files with planted errors of every constraint and key -------------------------------
+
+PLANTED_SCHEMA = {
+    "fields": [
+        {"name": "kode", "type": "string", "constraints": {"required": True, "pattern": r"\d{2}\.\d{2}"}},
+        {"name": "tahun", "type": "integer", "constraints": {"required": True, "minimum": 2000, "maximum": 2100}},
+        {"name": "jenis", "type": "string", "constraints": {"enum": ["murni", "pergeseran", "perubahan"]}},
+        {"name": "nama", "type": "string", "constraints": {"minLength": 3, "maxLength": 20}},
+        {"name": "nilai", "type": "number", "constraints": {"exclusiveMinimum": 0, "exclusiveMaximum": 1000}},
+        {"name": "tanggal", "type": "date", "constraints": {"minimum": "2020-01-01", "maximum": "2030-12-31"}},
+        {"name": "nomor", "type": "integer", "constraints": {"unique": True}},
+        {"name": "induk", "type": "string"},
+    ],
+    "primaryKey": ["kode", "tahun"],
+    "foreignKeys": [{"fields": ["induk"], "reference": {"resource": "", "fields": ["kode"]}}],
+}
+
+# column -> values that break it (a type error, each constraint, a key): one is planted per chosen cell
+PLANTS = {
+    "kode": ["", "1.2", "AB.CD"],
+    "tahun": ["", "1999", "2101", "dua ribu"],
+    "jenis": ["Murni", "lainnya"],
+    "nama": ["ab", "nama yang terlalu panjang sekali"],
+    "nilai": ["0", "1000", "-5", "12,5"],
+    "tanggal": ["2019-12-31", "2031-01-01", "2024-13-01"],  # (we also read 31/12/2024, by design)
+    "nomor": ["x1"],
+    "induk": ["99.99"],
+}
+
+
+def planted_rows(rng, count: int) -> list[list[str]]:
+    rows = []
+    for n in range(count):
+        kode = f"{10 + n // 100:02d}.{n % 100:02d}"
+        rows.append([kode, str(2000 + n % 50), rng.choice(["murni", "pergeseran", "perubahan"]), f"Kegiatan {n}",
+                     f"{rng.uniform(1, 999):.2f}", f"2024-{1 + n % 12:02d}-{1 + n % 28:02d}", str(n + 1),
+                     rows[rng.randrange(n)][0] if n and rng.random() < 0.7 else ""])
+    columns = [f["name"] for f in PLANTED_SCHEMA["fields"]]
+    planted = [(column, value) for column, values in PLANTS.items() for value in values]  # each at least once
+    planted += [(column, rng.choice(PLANTS[column])) for column in rng.choices(columns, k=count // 10)]
+    for column, value in planted:
+        rows[rng.randrange(count)][columns.index(column)] = value
+    for _ in range(count // 40):  # repeated keys and unique numbers
+        source, target = rng.sample(range(count), 2)
+        which = rng.choice([[0, 1], [6]])
+        for i in which:
+            rows[target][i] = rows[source][i]
+    return rows
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_generated_file_with_planted_errors_matches_frictionless(tmp_path, seed):
+    """300 rows with about 60 planted errors, every constraint of the Table Schema, a composite
+    primary key, a unique column and a foreign key into the same file: the same errors at the same rows."""
+    import csv
+    import random
+
+    import frictionless
+
+    rows = planted_rows(random.Random(seed), 300)
+    path = tmp_path / "planted.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow([f["name"] for f in PLANTED_SCHEMA["fields"]])
+        writer.writerows(rows)
+    # A Data Package v2 resource: exclusiveMinimum and exclusiveMaximum do not exist in v1
+    resource = frictionless.Resource({"$schema": "https://datapackage.org/profiles/2.0/dataresource.json",
+                                      "name": "planted", "path": "planted.csv", "schema": PLANTED_SCHEMA},
+                                     basepath=str(tmp_path))
+    report = resource.validate(limit_errors=100_000)
+    theirs = frictionless_pairs(report)
+    checked = ours(tmp_path, path, "planted", PLANTED_SCHEMA)
+    mine = our_pairs(checked.report)
+    assert {kind for _, kind in theirs} >= {"type-error", "constraint-error", "unique-error", "primary-key", "foreign-key"}
+    assert theirs == mine, f"frictionless only {sorted(theirs - mine)}, ours only {sorted(mine - theirs)}"
+    broken = {p.note.split('"')[1] for p in checked.report.problems if p.type == "constraint-error"}
+    declared = {c for f in PLANTED_SCHEMA["fields"] for c in f.get("constraints", {}) if c != "unique"}
+    assert broken == declared  # every kind of constraint was planted and found

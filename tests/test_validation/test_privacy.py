@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+ENGLISH = {"LANG": "en_US.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}  # an officer whose locale is English
+
 FIELDS = [{"name": "no", "type": "integer"}, {"name": "kegiatan", "type": "string"},
           {"name": "keterangan", "type": "string"}]
 
@@ -95,7 +97,7 @@ def test_plain_report_names_row_and_column(tmp_path, catatan, test_workspace):
     from pipelines.cli import cli
 
     path = _csv(tmp_path, ["1,Bantuan,NIK 3201014506900001", '2,Sosialisasi,"=HYPERLINK(""http://x.test"")"'])
-    result = CliRunner().invoke(cli, ["validate", catatan, str(path), "--workspace", str(test_workspace)])
+    result = CliRunner(env=ENGLISH).invoke(cli, ["validate", catatan, str(path), "--workspace", str(test_workspace)])
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert "personal-data x1: row 2 column keterangan" in result.output, result.output
@@ -137,3 +139,16 @@ def test_counts_are_exact_past_the_kept_examples(tmp_path, catatan, validate):
     phone = next(g for g in out.report["groups"] if g["check"] == "phone")
     assert phone["count"] == LIMIT + 50  # every cell counted, though only LIMIT are kept as examples
     assert out.report["errors"] == LIMIT + 50
+
+
+def test_a_repeated_value_is_flagged_in_every_row_that_holds_it(tmp_path, catatan, validate):
+    """The patterns run once per distinct value; each row holding a flagged value is still named."""
+    rows = [f"{n},Bantuan,{'NIK 3201014506900001' if n % 3 == 0 else 'Penerima terverifikasi'}" for n in range(1, 31)]
+    out = validate(catatan, _csv(tmp_path, rows))
+    assert _where(out, "personal-data") == {(n + 1, "keterangan") for n in range(3, 31, 3)}
+
+
+def test_a_nik_right_after_another_long_number_is_found(tmp_path, catatan, validate):
+    """Two 16-digit runs one space apart: the first is not NIK-shaped, the second is."""
+    out = validate(catatan, _csv(tmp_path, ["1,Bantuan,0012345678901234 3201014506900001"]))
+    assert _where(out, "personal-data") == {(2, "keterangan")}

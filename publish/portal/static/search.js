@@ -18,6 +18,18 @@ let pagefind = null;
 let found = [];
 let shown = 0;
 
+// Trusted Types (the CSP's require-trusted-types-for 'script'): the only string this page may turn into a script
+// URL is Pagefind's own worker, in this site's pagefind/ folder; HTML and script text are never made from strings.
+if (window.trustedTypes && form) {
+  const allowed = new URL(root + "pagefind/", document.baseURI).href;
+  trustedTypes.createPolicy("default", {
+    createScriptURL: (url) => {
+      const href = new URL(url, document.baseURI).href;
+      return href.startsWith(allowed) ? href : null;  // URL() has already resolved any ../
+    },
+  });
+}
+
 async function load() {
   if (pagefind === null) {
     try {
