@@ -72,7 +72,7 @@ def test_webserver_answers_graphql_with_the_asset_graph(workspace):
 
 
 AFTER_REJECTION = """
-query ($release: AssetKeyInput!, $clean: AssetKeyInput!, $raw: AssetKeyInput!, $year: String!) {
+query ($release: AssetKeyInput!, $clean: AssetKeyInput!, $raw: AssetKeyInput!, $year: String!, $run: ID!) {
   assetsLatestInfo(assetKeys: [$release, $clean]) {
     assetKey { path } latestMaterialization { runId } latestRun { id status }
   }
@@ -99,6 +99,12 @@ query ($release: AssetKeyInput!, $clean: AssetKeyInput!, $raw: AssetKeyInput!, $
   raw: assetNodeOrError(assetKey: $raw) { ... on AssetNode {
     assetCheckOrError(checkName: "business_rules") { ... on AssetCheck {
       partitionStatuses { ... on AssetCheckDefaultPartitionStatuses { succeededPartitions failedPartitions } }
+    } }
+  } }
+  badRun: runOrError(runId: $run) { ... on Run {
+    status
+    eventConnection(limit: 500) { events {
+      __typename ... on MessageEvent { message level } ... on ErrorEvent { error { message } }
     } }
   } }
   assetCheckExecutions(assetKey: $raw, checkName: "business_rules", partition: $year, limit: 5) {
@@ -146,7 +152,7 @@ def test_after_a_rejected_file_the_ui_shows_the_live_release_and_the_check_with_
 
     keys = {stage: {"path": ["apbd", stage]} for stage in ("raw", "clean", "release")}
     with webserver(workspace) as ask:
-        seen = ask(AFTER_REJECTION, year="2025", **keys)
+        seen = ask(AFTER_REJECTION, year="2025", run=bad_run, **keys)
 
     # the release asset: its latest state is the live version, materialised by the good run, not failed
     latest = {"/".join(i["assetKey"]["path"]): i for i in seen["assetsLatestInfo"]}
@@ -160,6 +166,12 @@ def test_after_a_rejected_file_the_ui_shows_the_live_release_and_the_check_with_
     assert release["staleStatus"] == "FRESH"  # not "Unsynced"
     history = seen["releaseHistory"]["assetEventHistory"]["results"]
     assert not [e for e in history if e.get("materializationFailureType") == "FAILED"], history
+
+    # the rejected run's page: the rejection in words, no stack trace anywhere
+    events = seen["badRun"]["eventConnection"]["events"]
+    assert not [e for e in events if e.get("error")], events
+    warned = [e["message"] for e in events if e.get("level") == "WARNING"]
+    assert warned and "ditolak / rejected" in warned[-1] and f"row {row}" in warned[-1], warned
 
     # the clean asset: nothing from the rejected run
     assert [m["runId"] for m in seen["clean"]["assetMaterializations"]] == [good_run]
