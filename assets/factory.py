@@ -13,7 +13,8 @@ import dagster as dg
 
 from assets.failures import SYSTEM_ERRORS, describe_failure
 from assets.flow import Intake, Outcome, process_file, reprocess
-from assets.inbox import Dropped, file_state, pending_files
+from assets.inbox import Dropped, file_state, partitions_for, pending_files
+from assets.regions import REGION_DIMENSION, YEAR_DIMENSION, region_partition, region_sources
 from assets.validation import Checked
 from publish.declarations import Declaration
 from publish.held import find_held
@@ -22,6 +23,7 @@ from publish.progress import Listener, Task, describe, listening, reporting
 from publish.promote import NothingToPromote, build_preview
 from publish.promote import promote as promote_preview
 from publish.quarantine import inert_markdown, report_markdown
+from publish.regions import served_regions
 from publish.report import Report
 from publish.verify import verify_all
 from publish.workspace import Workspace
@@ -91,6 +93,26 @@ def fiscal_year_partitions(dataset: str) -> dg.DynamicPartitionsDefinition:
     file is taken (by the sensor or a command), within assets.calendar.fiscal_years(), so years before the
     first published one are never offered as missing."""
     return dg.DynamicPartitionsDefinition(name=years_name(dataset))
+
+
+def regions_name(dataset: str) -> str:
+    """The name of a dataset's region partitions (in a workspace serving several regions)."""
+    return f"{dataset.replace('-', '_')}_regions"
+
+
+def region_year_partitions(dataset: str) -> dg.MultiPartitionsDefinition:
+    """Region x fiscal year, for a workspace serving several regions: a file for one region and year re-processes
+    that pair only. Both dimensions are dynamic: a pair is added when its first file is taken, so regions and
+    years nobody sent are never offered as missing."""
+    return dg.MultiPartitionsDefinition({REGION_DIMENSION: dg.DynamicPartitionsDefinition(name=regions_name(dataset)),
+                                         YEAR_DIMENSION: fiscal_year_partitions(dataset)})
+
+
+def partition_key(dataset_regions: bool, year: str | None, region: str | None) -> str | None:
+    """The run's partition key for a file's year (and region, for a dataset split by region)."""
+    if year is None or not dataset_regions:
+        return year
+    return dg.MultiPartitionKey({REGION_DIMENSION: region, YEAR_DIMENSION: year})
 
 
 def shorten(text: str, width: int) -> str:
@@ -176,14 +198,18 @@ def owners_of(declaration: Declaration) -> list[str]:
     return [f"team:{re.sub(r'[^a-z0-9]+', '_', t.lower()).strip('_')}" for t in teams][:3]
 
 
-def build_dataset_assets(declaration: Declaration, all_ids: list[str]) -> dg.AssetsDefinition:
+def build_dataset_assets(declaration: Declaration, all_ids: list[str], regions: bool = False) -> dg.AssetsDefinition:
     """One step per run for one declared dataset: raw (the file and its blocking checks), clean (the typed
-    table that passed them) and release (the immutable version), all through assets.flow.process_file."""
+    table that passed them) and release (the immutable version), all through assets.flow.process_file.
+    `regions`: partitioned by region x fiscal year (assets.regions.split_by_region), else by fiscal year."""
     did = declaration.id
     raw_key, clean_key, release_key = dg.AssetKey([did, "raw"]), dg.AssetKey([did, "clean"]), dg.AssetKey([did, "release"])
     title = declaration.title["id"]
-    partitions = fiscal_year_partitions(did) if declaration.partition else None
-    by_year = " One partition per fiscal year." if partitions else ""
+    partitions = None
+    if declaration.partition:
+        partitions = region_year_partitions(did) if regions else fiscal_year_partitions(did)
+    by_year = (" One partition per region and fiscal year." if regions else " One partition per fiscal year.") \
+        if partitions else ""
     refs = [dg.AssetKey([d, "release"]) for d in declaration.depends_on if d in all_ids]
     specs = [
         dg.AssetSpec(raw_key, group_name=did, kinds={"file"}, skippable=True, owners=owners_of(declaration),
@@ -206,11 +232,11 @@ def build_dataset_assets(declaration: Declaration, all_ids: list[str]) -> dg.Ass
                                 + (" Without a file, a year's run re-processes the files behind that year of the "
                                    "latest release (a backfill)." if partitions else ""))
     def process(context: dg.AssetExecutionContext, config: FileConfig, terbuka: dg.ResourceParam[Workspace]):
-        year = context.partition_key if partitions else None
-        intakes = _intakes(terbuka, declaration, config, year)
+        region, year = region_partition(context.partition_key if partitions else None)
+        intakes = _intakes(terbuka, declaration, config, year, region)
         if not intakes:
             context.log.info(f"Tidak ada berkas menunggu untuk {did} / no file waiting for {did}"
-                             + (f" ({year})" if year else ""))
+                             + (f" ({region + ' ' if region else ''}{year})" if year else ""))
             return
         outcomes = []
         # the command line shows progress its own way; a run the daemon launched tells its run log
@@ -225,7 +251,36 @@ def build_dataset_assets(declaration: Declaration, all_ids: list[str]) -> dg.Ass
     return process
 
 
-def _intakes(ws: Workspace, declaration: Declaration, config: FileConfig, year: str | None) -> list[Intake]:
+def _intakes(ws: Workspace, declaration: Declaration, config: FileConfig, year: str | None,
+             region: str | None = None) -> list[Intake]:
+    """The files a run takes; in a region's partition only that region's (a file naming another region in its
+    first rows is refused before anything is written)."""
+    intakes = _intakes_of_year(ws, declaration, config, year, region)
+    if region is None:
+        return intakes
+    if not config.file and not config.confirm and intakes and intakes[0].dropped is None:  # a region's backfill
+        behind = region_sources(ws, declaration, region, year)
+        return [i for i in intakes if i.sha256 in behind]
+    for intake in intakes:
+        _ensure_region(ws, declaration, intake, region)
+    return intakes
+
+
+def _ensure_region(ws: Workspace, declaration: Declaration, intake: Intake, region: str) -> None:
+    try:
+        data = intake.path.read_bytes()
+    except FileNotFoundError:
+        return  # process_file reports a file gone as changed, in its own words
+    _, found = partitions_for(declaration, data, intake.name, [r.kode for r in served_regions(ws.config)])
+    if found != region:
+        raise dg.Failure(description=(
+            f"{intake.name}: proses ini untuk wilayah {region}, tetapi baris awal berkas tidak menyebut {region} pada "
+            f"kolom kode_wilayah; kirim satu berkas per wilayah / this run is for region {region}, but the file's first "
+            f"rows do not name {region} in kode_wilayah; send one file per region"), allow_retries=False)
+
+
+def _intakes_of_year(ws: Workspace, declaration: Declaration, config: FileConfig, year: str | None,
+                     region: str | None) -> list[Intake]:
     did = declaration.id
     if config.confirm and not config.file:
         held = find_held(ws, did, config.confirm)
@@ -245,7 +300,7 @@ def _intakes(ws: Workspace, declaration: Declaration, config: FileConfig, year: 
         return [Intake(did, path, sha256=config.sha256 or None, year=year, dropped=dropped,
                        confirm=config.confirm or None)]
     waiting = [d for d in pending_files(ws, settle=False).pending
-               if d.dataset == did and (year is None or d.year == year)]
+               if d.dataset == did and (year is None or d.year == year) and (region is None or d.region == region)]
     if waiting:
         d = waiting[0]
         return [Intake(did, d.path, sha256=d.sha256, year=year, dropped=d)]

@@ -18,11 +18,13 @@ from pathlib import Path
 
 from assets.calendar import choose_partition, fiscal_years
 from assets.limits import check_size
+from assets.regions import choose_region, split_by_region
 from assets.grid import split_rows
 from assets.ingest import HEADER_SCAN_ROWS, alias_index, find_header, ingest_sheet, normalise_label
 from assets.reading import Sheet, UnusableFile, decode_text, detect_format, read_sheet, read_xlsx, sniff_delimiter
 from publish.declarations import Declaration
 from publish.files import sha256_bytes, sha256_file
+from publish.regions import REGION_FIELD, served_regions
 from publish.releases import dataset_dir, latest_release
 from publish.workspace import Workspace
 
@@ -103,7 +105,9 @@ def looks_complete(path: Path) -> bool:
 
 @dataclass
 class Dropped:
-    """A file waiting in inbox/; `year` is its fiscal-year partition key (None for datasets not split by year)."""
+    """A file waiting in inbox/; `year` is its fiscal-year partition key (None for datasets not split by year),
+    `region` the region it is for (None unless the workspace serves several regions and the dataset is split by
+    them)."""
 
     dataset: str | None
     path: Path
@@ -112,6 +116,7 @@ class Dropped:
     inode: int | None = None  # the file's inode and status-change time when the inbox was walked (see `drop`)
     ctime_ns: int | None = None
     state: list[int] | None = None  # file_state when taken: a run refuses the file if it changed since
+    region: str | None = None
 
     @property
     def drop(self) -> str:
@@ -155,14 +160,24 @@ def read_head(data: bytes, name: str, source: dict) -> Sheet:
 def partition_for(declaration: Declaration, data: bytes, name: str) -> str | None:
     """The fiscal-year partition key a file belongs to (None for datasets not split by year): the commonest
     year of its first rows. Rows of other years are reported by the run's partition check."""
+    return partitions_for(declaration, data, name)[0]
+
+
+def partitions_for(declaration: Declaration, data: bytes, name: str,
+                   regions: list[str] | None = None) -> tuple[str | None, str | None]:
+    """(year, region) of a file from one read of its first rows: the commonest year, and, when `regions` are
+    given (a dataset split by region), the commonest of those region codes (None when the file names none)."""
     if not declaration.partition:
-        return None
+        return None, None
+    years, codes = Counter(), Counter()
     try:
         table = ingest_sheet(read_head(data, name, declaration.source), declaration).table
-        years = Counter(y for y in table.column(declaration.partition).to_pylist() if y is not None)
+        years.update(y for y in table.column(declaration.partition).to_pylist() if y is not None)
+        if regions and REGION_FIELD in table.column_names:
+            codes.update(c for c in table.column(REGION_FIELD).to_pylist() if c is not None)
     except UnusableFile:
-        years = Counter()
-    return choose_partition(years, fiscal_years())
+        pass
+    return choose_partition(years, fiscal_years()), (choose_region(codes, regions) if regions else None)
 
 
 def guess_dataset(declarations: list[Declaration], data: bytes, name: str) -> str | None:
@@ -267,9 +282,14 @@ def _identify(workspace: Workspace, declarations: dict[str, Declaration], rel: s
             look["sha256"] = sha256_bytes(data)
             dataset = folder or guess_dataset(list(declarations.values()), data, path.name)
             look["dataset"] = dataset
-            look["year"] = partition_for(declarations[dataset], data, path.name) if dataset in declarations else None
+            look["year"], look["region"] = None, None
+            if dataset in declarations:
+                declaration = declarations[dataset]
+                regions = ([r.kode for r in served_regions(workspace.config)]
+                           if split_by_region(workspace, declaration) else None)
+                look["year"], look["region"] = partitions_for(declaration, data, path.name, regions)
     return Dropped(look["dataset"], path, look["sha256"], look["year"], inode=st.st_ino, ctime_ns=st.st_ctime_ns,
-                   state=file_state(st))
+                   state=file_state(st), region=look.get("region"))
 
 
 def past_limit(declaration: Declaration, size: int) -> bool:

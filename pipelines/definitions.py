@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from assets.factory import build_dataset_assets, build_portal_assets, job_name
+from assets.regions import ensure_splittable, split_by_region
 from pipelines.executors import chosen_executor
 from pipelines.schedules import build_schedules
 from pipelines.sensors import build_inbox_sensor
@@ -17,7 +18,10 @@ def build_definitions(workspace: Workspace | None = None) -> dg.Definitions:
     ws = workspace or resolve_workspace()
     declarations = list(ws.declarations.values())
     ids = [d.id for d in declarations]
-    assets = [build_dataset_assets(d, ids) for d in declarations]
+    by_region = [d for d in declarations if split_by_region(ws, d)]  # a workspace serving several regions
+    for d in by_region:
+        ensure_splittable(d)
+    assets = [build_dataset_assets(d, ids, regions=d in by_region) for d in declarations]
     email = (ws.config.get("publisher") or {}).get("email") or ""
     auto = ws.config.promotes_automatically
     preview, portal, verify = build_portal_assets(ids, owners=[email] if "@" in email else None, promote=auto)

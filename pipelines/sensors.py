@@ -4,8 +4,10 @@ import json
 
 import dagster as dg
 
-from assets.factory import DATASET_TAG, job_name, op_name, years_name
+from assets.factory import DATASET_TAG, job_name, op_name, partition_key, regions_name, years_name
 from assets.inbox import Dropped, file_away, pending_files, unmatched_note
+from assets.regions import split_by_region
+from publish.regions import served_regions
 from pipelines.instance import fail_dead_runs
 from publish.workspace import Workspace
 
@@ -15,10 +17,12 @@ ENDED_EARLY = (dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED)
 
 
 def run_request(ws: Workspace, dropped: Dropped, run_key: str | None = None) -> dg.RunRequest:
-    """One run of the file's dataset job, in its fiscal year, keyed by this drop (or a retry of it); the run
-    refuses the file if its bytes are no longer the ones seen here."""
+    """One run of the file's dataset job, in its fiscal year (and region, in a workspace serving several), keyed
+    by this drop (or a retry of it); the run refuses the file if its bytes are no longer the ones seen here."""
+    regions = split_by_region(ws, ws.declaration(dropped.dataset))
     return dg.RunRequest(
-        run_key=run_key or dropped.drop, job_name=job_name(dropped.dataset), partition_key=dropped.year,
+        run_key=run_key or dropped.drop, job_name=job_name(dropped.dataset),
+        partition_key=partition_key(regions, dropped.year, dropped.region),
         run_config={"ops": {op_name(dropped.dataset): {"config": {"file": ws.rel(dropped.path),
                                                                  "sha256": dropped.sha256}}}},
         tags={DATASET_TAG: dropped.dataset, "terbuka/file": dropped.path.name, "terbuka/sha256": dropped.sha256,
@@ -74,6 +78,15 @@ def decide(dropped: Dropped, runs: list, asked: str | None) -> tuple[str | None,
     return None, f"{dropped.path.name}: run {latest.run_id[:8]} succeeded; drop the file again to check it again", False
 
 
+def unlisted_region(ws: Workspace, dropped: Dropped) -> str:
+    """Why a file of a dataset split by region waits: its first rows name no region terbuka.json lists."""
+    listed = ", ".join(r.kode for r in served_regions(ws.config))
+    return (f"{dropped.path.name}: kolom kode_wilayah di baris awal tidak menyebut wilayah yang tercantum di "
+            f"terbuka.json ({listed}); perbaiki berkas atau tambahkan wilayahnya, lalu letakkan lagi / the first rows' "
+            f"kode_wilayah names no region listed in terbuka.json ({listed}); fix the file or list its region, "
+            f"then drop it again")
+
+
 def build_inbox_sensor(jobs: list) -> dg.SensorDefinition:
     @dg.sensor(name="inbox_sensor", minimum_interval_seconds=15, default_status=dg.DefaultSensorStatus.RUNNING,
                description="Watches inbox/: each new drop of a file starts one run of its dataset's job once the "
@@ -98,6 +111,12 @@ def build_inbox_sensor(jobs: list) -> dg.SensorDefinition:
         wanted = []
         for dropped in inbox.pending:
             drop = dropped.drop
+            if dropped.year and dropped.region is None and split_by_region(terbuka, terbuka.declaration(dropped.dataset)):
+                notes.append(unlisted_region(terbuka, dropped))
+                if drop not in state["warned"]:
+                    context.log.warning(notes[-1])
+                warned.append(drop)
+                continue
             asked = state["requested"].get(drop)
             if asked:
                 requested[drop] = asked
@@ -125,10 +144,14 @@ def build_inbox_sensor(jobs: list) -> dg.SensorDefinition:
                                          sort_keys=True))
         if not requests:
             return dg.SkipReason(" ".join(notes) or "no new file in inbox/")
-        years = {}  # the fiscal years these files are for become partitions first (years_name per dataset)
+        years = {}  # the years (and regions) these files are for become partitions first (one set per dataset)
         for request in requests:
-            if request.partition_key:
-                years.setdefault(years_name(request.tags[DATASET_TAG]), set()).add(request.partition_key)
+            dataset, key = request.tags[DATASET_TAG], request.partition_key
+            if isinstance(key, dg.MultiPartitionKey):
+                years.setdefault(regions_name(dataset), set()).add(key.keys_by_dimension["region"])
+                years.setdefault(years_name(dataset), set()).add(key.keys_by_dimension["tahun"])
+            elif key:
+                years.setdefault(years_name(dataset), set()).add(key)
         return dg.SensorResult(run_requests=requests, dynamic_partitions_requests=[
             dg.AddDynamicPartitionsRequest(name, sorted(keys)) for name, keys in sorted(years.items())])
 

@@ -60,7 +60,7 @@ def apbd_xlsx(berkas: dict, anggaran: dict, realisasi: dict, rng: random.Random)
     posisi = dt.date.fromisoformat(berkas["posisi"]) if berkas["posisi"] else None
     for row, ((skpd, sub, rek), pagu) in enumerate(anggaran.items(), start=6):
         sheet.append([berkas["tahun"], berkas["tahap"], data.KODE_WILAYAH, skpd, nama_skpd[skpd],
-                      *klasifikasi(sub), rek, _nama_rekening(rek),
+                      *klasifikasi(sub), rek, nama_rekening(rek),
                       _amount(pagu, rng), _amount(realisasi.get((skpd, sub, rek)), rng), posisi,
                       berkas["dasar_hukum"]])
         if posisi:
@@ -79,7 +79,7 @@ def apbd_xlsx(berkas: dict, anggaran: dict, realisasi: dict, rng: random.Random)
     return _stable_zip(_save(book))
 
 
-def _nama_rekening(rekening: str) -> str:
+def nama_rekening(rekening: str) -> str:
     if rekening in data.REKENING:
         return data.REKENING[rekening][0]
     named = [row[:3] for row in data.PENDAPATAN + data.PENDAPATAN_2025_BARU + data.PEMBIAYAAN]
