@@ -11,6 +11,7 @@ from publish.portal import regulations
 from publish.portal.budget import ACCOUNTS, LEVELS, Budget, Group, Stage
 from publish.portal.context import Site
 from publish.portal.realisation import merged
+from publish.portal.regional import region_table
 from publish.portal.i18n import LANGS, both
 from publish.portal.render import Page
 from publish.portal.views import BUDGET, REGULATIONS, View, of_kind, referenced
@@ -188,7 +189,7 @@ def pages(site: Site, budget: Budget, views: list[View]) -> list[Page]:
         compare = budget.year_stages(st.year)
         values = {**common, "st": st, "tables": stage_tables(budget, st), "compare": compare,
                   "compare_accounts": [a for a in ACCOUNTS if any(a in s.accounts for s in compare)],
-                  "previous": budget.previous_year(st)}
+                  "previous": budget.previous_year(st), "regions": region_table(budget, st)}
         out.append(Page(st.route, "budget.html", _stage_title(budget, st, root_title), values, crumbs=crumbs,
                         section=BUDGET.section, indexed=True))
         out += drill_pages(site, budget, st, common, crumbs)
