@@ -2,6 +2,6 @@
 
 import sys
 
-from sample.generator import main
+from sample.command import main
 
 sys.exit(main())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import csv
 import datetime as dt
 import io
@@ -136,16 +135,3 @@ def _csv(rows: list[list], delimiter: str) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
     return buffer.getvalue()
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m sample",
-        description="Write the Kabupaten Sukamaju sample files into an inbox folder. "
-                    "Example: python -m sample inbox")
-    parser.add_argument("inbox", type=Path, help="folder to write into (created if missing)")
-    args = parser.parse_args(argv)
-    for path in generate_sample(args.inbox):
-        print(path)
-    return 0
-

@@ -76,15 +76,19 @@ def apbd_csv(kode: str, berkas: dict, anggaran: dict, realisasi: dict) -> bytes:
     return _csv(rows).encode("utf-8")
 
 
-def region_files(inbox: Path, kode: str, stems: tuple[str, ...] | None = None, seed: str = "") -> list[Path]:
-    """A region's budget files (all of data.APBD_BERKAS, or `stems`), drawn from its own random numbers; another
-    `seed` draws a revised file for the same region and year."""
+def region_files(inbox: Path, kode: str, stems: tuple[str, ...] | None = None, later: str | None = None) -> list[Path]:
+    """A region's budget files (all of data.APBD_BERKAS, or `stems`), drawn from its own random numbers. `later`
+    (an ISO date): the same budget re-sent with its realisation reported as of that date, further along."""
     out = []
-    drawn = budgets(random.Random(f"{SEED}-{kode}{seed}"))
+    drawn = budgets(random.Random(f"{SEED}-{kode}"))
     for berkas, (anggaran, realisasi) in zip(data.APBD_BERKAS, drawn):
         if stems is not None and berkas["stem"] not in stems:
             continue
-        path = inbox / "apbd" / f"{berkas['stem']}_{kode.replace('.', '')}{seed}.csv"
+        if later:
+            berkas = {**berkas, "posisi": later}
+            realisasi = {k: min(anggaran[k], v * 3 // 2) for k, v in realisasi.items()}
+        suffix = f"_{later.replace('-', '')}" if later else ""
+        path = inbox / "apbd" / f"{berkas['stem']}_{kode.replace('.', '')}{suffix}.csv"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(apbd_csv(kode, berkas, anggaran, realisasi))
         out.append(path)
