@@ -10,8 +10,6 @@ import random
 import shutil
 from pathlib import Path
 
-from publish.regions import REGION_FIELD
-from publish.workspace import REPO_ROOT
 from sample import tables as data
 from sample.budget import budgets
 from sample.generator import peraturan_json
@@ -20,6 +18,8 @@ from sample.workbook import klasifikasi, nama_rekening
 # Fictional: Jawa Barat's kabupaten codes stop at 32.18 and its kota codes at 32.79.
 REGIONS = [("32.60", "Kabupaten Sukamaju", "Kabupaten"), ("32.61", "Kabupaten Sukamulya", "Kabupaten"),
            ("32.80", "Kota Sukaraja", "Kota")]
+REGION_FIELD = "kode_wilayah"  # the column naming a row's region (publish.regions; the sample stands apart)
+SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"  # the repository's declarations
 SEED = 32  # the province code; any fixed number keeps the output byte-identical
 
 
@@ -102,7 +102,7 @@ def generate_province(root: Path, with_inbox: bool = True) -> list[Path]:
     root.mkdir(parents=True, exist_ok=True)
     if (root / "terbuka.json").exists() or (root / "schemas").exists():
         raise FileExistsError(f"{root} sudah berisi ruang kerja / already holds a workspace")
-    shutil.copytree(REPO_ROOT / "schemas", root / "schemas")
+    shutil.copytree(SCHEMAS, root / "schemas")
     split_declarations(root / "schemas")
     (root / "terbuka.json").write_text(json.dumps(province_config(), ensure_ascii=False, indent=2) + "\n",
                                        encoding="utf-8")
