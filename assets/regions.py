@@ -36,6 +36,15 @@ def ensure_splittable(declaration: Declaration) -> None:
             f"{REGION_FIELD} must be in {where} (so one region's file replaces only that region's rows)")
 
 
+def unlisted_region(workspace: Workspace, name: str) -> str:
+    """Why a file of a dataset split by region is not taken: its first rows name no region terbuka.json lists."""
+    listed = ", ".join(r.kode for r in served_regions(workspace.config))
+    return (f"{name}: kolom {REGION_FIELD} di baris awal tidak menyebut wilayah yang tercantum di terbuka.json "
+            f"({listed}); perbaiki berkas atau tambahkan wilayahnya, lalu letakkan lagi / the first rows' "
+            f"{REGION_FIELD} names no region listed in terbuka.json ({listed}); fix the file or list its region, "
+            f"then drop it again")
+
+
 def choose_region(codes: Counter, known: list[str]) -> str | None:
     """The region a file is for: the commonest listed region code of its first rows; None when none is listed."""
     for code, _ in codes.most_common():

@@ -15,13 +15,16 @@ from pathlib import Path
 import dagster as dg
 
 from assets.calendar import fiscal_years
-from assets.factory import DATASET_TAG, job_name, op_name, years_name
+from assets.factory import DATASET_TAG, job_name, op_name, partition_key, regions_name, years_name
 from assets.flow import EXIT_CODES, pick
-from assets.inbox import file_away, partition_for, past_limit, pending_files, unmatched_note
+from assets.inbox import file_away, partitions_for, past_limit, pending_files, unmatched_note
+from assets.regions import split_by_region, unlisted_region
 from pipelines.definitions import build_definitions
 from pipelines.instance import instance_for, process_tags
+from pipelines.options import UserError
 from publish.files import copy_atomic, pid_alive
 from publish.held import find_held
+from publish.regions import served_regions
 from publish.workspace import Workspace
 
 QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}  # the CLI prints its own summary in words
@@ -40,18 +43,21 @@ class Runner:
         self.defs = self.defs or build_definitions(self.workspace)
 
     def run_dataset(self, dataset: str, file: str = "", year: str | None = None, sha256: str = "",
-                    confirm: str = "", with_portal: bool = False) -> dg.ExecuteInProcessResult:
+                    confirm: str = "", with_portal: bool = False, region: str | None = None) -> dg.ExecuteInProcessResult:
         """One run of a dataset's step (and the portal after it when asked) for one file, or for a year's
-        files (a backfill) when no file is named."""
+        files (a backfill) when no file is named; `region` too for a dataset split by region."""
         selection = [f"{dataset}/raw", f"{dataset}/clean", f"{dataset}/release"]
         if with_portal:
             selection += ["preview"] + (["portal"] if self.workspace.config.promotes_automatically else [])
         config = {"file": file, "sha256": sha256, "confirm": confirm}
         if year is not None:
             add_year(self.instance, dataset, year)
+        if region is not None and not self.instance.has_dynamic_partition(regions_name(dataset), region):
+            self.instance.add_dynamic_partitions(regions_name(dataset), [region])
+        key = partition_key(region is not None, year, region)
         return self.defs.resolve_job_def(job_name(dataset)).execute_in_process(
             run_config={"ops": {op_name(dataset): {"config": config}}, **QUIET},
-            instance=self.instance, raise_on_error=False, partition_key=year,
+            instance=self.instance, raise_on_error=False, partition_key=key,
             asset_selection=[dg.AssetKey.from_user_string(s) for s in selection],
             tags={DATASET_TAG: dataset, "terbuka/file": Path(file).name if file else "(backfill)", **process_tags()})
 
@@ -165,10 +171,13 @@ def publish_file(workspace: Workspace, dataset: str, path: Path, with_portal: bo
     target = folder / path.name
     copy_atomic(path, target)  # streamed: a file past its limit is refused by the run, unread
     try:
-        year = None
+        year = region = None
         if declaration.partition and not past_limit(declaration, target.stat().st_size):
-            year = partition_for(declaration, target.read_bytes(), path.name)
-        return read_result(runner.run_dataset(dataset, workspace.rel(target), year, with_portal=with_portal))
+            year, region = partitions_for(declaration, target.read_bytes(), path.name, regions_of(workspace, dataset))
+            if region is None and regions_of(workspace, dataset):
+                raise UserError(unlisted_region(workspace, path.name))
+        return read_result(runner.run_dataset(dataset, workspace.rel(target), year, with_portal=with_portal,
+                                              region=region))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -179,8 +188,20 @@ def confirm_held(workspace: Workspace, dataset: str, sha256: str, with_portal: b
     if held is None:
         return None
     runner = Runner(workspace)
+    region = None
+    if regions_of(workspace, dataset):  # the region the held file is for, from its first rows
+        raw = workspace.root / held["raw"]
+        region = partitions_for(workspace.declaration(dataset), raw.read_bytes(), raw.name,
+                                regions_of(workspace, dataset))[1]
     return read_result(runner.run_dataset(dataset, year=held.get("year"), confirm=held["sha256"],
-                                          with_portal=with_portal))
+                                          with_portal=with_portal, region=region))
+
+
+def regions_of(workspace: Workspace, dataset: str) -> list[str] | None:
+    """The region codes a dataset is split by (None: it is not split by region)."""
+    if not split_by_region(workspace, workspace.declaration(dataset)):
+        return None
+    return [r.kode for r in served_regions(workspace.config)]
 
 
 def run_pending(workspace: Workspace, echo=print, lang: str = "both") -> int:
@@ -198,7 +219,11 @@ def run_pending(workspace: Workspace, echo=print, lang: str = "both") -> int:
             lang, "sudah tayang (SHA-256 sama); dipindah ke arsip", "already published (same SHA-256); filed away"))
     code = 0
     for dropped in inbox.pending:
-        run = runner.run_dataset(dropped.dataset, workspace.rel(dropped.path), dropped.year, sha256=dropped.sha256)
+        if dropped.year and dropped.region is None and regions_of(workspace, dropped.dataset):
+            echo(f"{pick(lang, 'dilewati', 'skipped')} {unlisted_region(workspace, dropped.path.name)}")
+            continue
+        run = runner.run_dataset(dropped.dataset, workspace.rel(dropped.path), dropped.year, sha256=dropped.sha256,
+                                 region=dropped.region)
         result = read_result(run)
         for line in result.lines(lang) or [f"{dropped.dataset}: {dropped.path.name}: run {run.run_id[:8]} ended"]:
             echo(f"{line} (run {run.run_id[:8]})")
@@ -222,10 +247,11 @@ def backfill(workspace: Workspace, dataset: str, years: list[str], echo=print, l
     runner = runner or Runner(workspace)
     code = 0
     for year in years:
-        result = read_result(runner.run_dataset(dataset, year=year))
-        said = "; ".join(result.lines(lang)) or pick(lang, "tidak ada yang diproses ulang", "nothing to re-process")
-        echo(f"{dataset} {year}: {said} (run {result.run.run_id[:8]})")
-        code = worst([code, result.exit_code])
+        for region in regions_of(workspace, dataset) or [None]:  # a dataset split by region: each region's year
+            result = read_result(runner.run_dataset(dataset, year=year, region=region))
+            said = "; ".join(result.lines(lang)) or pick(lang, "tidak ada yang diproses ulang", "nothing to re-process")
+            echo(f"{dataset} {region + ' ' if region else ''}{year}: {said} (run {result.run.run_id[:8]})")
+            code = worst([code, result.exit_code])
     portal = read_result(runner.run_portal())
     done = pick(lang, "dibangun ulang", "rebuilt") if portal.run.success else pick(lang, "GAGAL", "FAILED")
     echo(f"portal: {done} (run {portal.run.run_id[:8]})")
@@ -252,8 +278,13 @@ def submit_backfill(runner: Runner, dataset: str, years: list[str]) -> str:
     keys = [dg.AssetKey([dataset, stage]) for stage in ("raw", "clean", "release")]
     for year in years:
         add_year(runner.instance, dataset, year)
+    names = years
+    regions = regions_of(runner.workspace, dataset)
+    if regions:  # a dataset split by region: every listed region's years (a region without files runs empty)
+        runner.instance.add_dynamic_partitions(regions_name(dataset), regions)
+        names = [partition_key(True, year, region) for region in regions for year in years]
     backfill = PartitionBackfill.from_asset_partitions(
-        backfill_id=make_new_backfill_id(), asset_graph=runner.defs.resolve_asset_graph(), partition_names=years,
+        backfill_id=make_new_backfill_id(), asset_graph=runner.defs.resolve_asset_graph(), partition_names=names,
         asset_selection=keys, backfill_timestamp=time.time(), tags={DATASET_TAG: dataset, "terbuka/file": "(backfill)"},
         dynamic_partitions_store=runner.instance, all_partitions=False,
         title=f"{dataset} {years[0]}–{years[-1]}", description=f"terbuka backfill {dataset}", run_config=None)

@@ -6,8 +6,7 @@ import dagster as dg
 
 from assets.factory import DATASET_TAG, job_name, op_name, partition_key, regions_name, years_name
 from assets.inbox import Dropped, file_away, pending_files, unmatched_note
-from assets.regions import split_by_region
-from publish.regions import served_regions
+from assets.regions import split_by_region, unlisted_region
 from pipelines.instance import fail_dead_runs
 from publish.workspace import Workspace
 
@@ -78,15 +77,6 @@ def decide(dropped: Dropped, runs: list, asked: str | None) -> tuple[str | None,
     return None, f"{dropped.path.name}: run {latest.run_id[:8]} succeeded; drop the file again to check it again", False
 
 
-def unlisted_region(ws: Workspace, dropped: Dropped) -> str:
-    """Why a file of a dataset split by region waits: its first rows name no region terbuka.json lists."""
-    listed = ", ".join(r.kode for r in served_regions(ws.config))
-    return (f"{dropped.path.name}: kolom kode_wilayah di baris awal tidak menyebut wilayah yang tercantum di "
-            f"terbuka.json ({listed}); perbaiki berkas atau tambahkan wilayahnya, lalu letakkan lagi / the first rows' "
-            f"kode_wilayah names no region listed in terbuka.json ({listed}); fix the file or list its region, "
-            f"then drop it again")
-
-
 def build_inbox_sensor(jobs: list) -> dg.SensorDefinition:
     @dg.sensor(name="inbox_sensor", minimum_interval_seconds=15, default_status=dg.DefaultSensorStatus.RUNNING,
                description="Watches inbox/: each new drop of a file starts one run of its dataset's job once the "
@@ -112,7 +102,7 @@ def build_inbox_sensor(jobs: list) -> dg.SensorDefinition:
         for dropped in inbox.pending:
             drop = dropped.drop
             if dropped.year and dropped.region is None and split_by_region(terbuka, terbuka.declaration(dropped.dataset)):
-                notes.append(unlisted_region(terbuka, dropped))
+                notes.append(unlisted_region(terbuka, dropped.path.name))
                 if drop not in state["warned"]:
                     context.log.warning(notes[-1])
                 warned.append(drop)

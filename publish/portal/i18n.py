@@ -367,10 +367,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "by_region": ("Per wilayah", "By region"),
     "region": ("Wilayah", "Region"),
     "regions_total": ("Jumlah wilayah yang melapor", "Total of the regions that reported"),
-    "regions_reported": ("{n} dari {m} wilayah telah mengirim tahap ini; jumlahnya hanya mencakup wilayah itu. "
-                         "Setiap tahap anggaran dihitung sendiri, tidak pernah dijumlahkan dengan tahap lain.",
-                         "{n} of {m} regions have sent this stage; the total covers those regions only. Each "
-                         "budget stage is counted on its own, never added to another stage."),
+    "regions_reported": ("{n} dari {m} wilayah telah mengirim tahap ini; jumlahnya, juga rincian di halaman ini, "
+                         "hanya mencakup wilayah itu. Setiap tahap anggaran dihitung sendiri, tidak pernah "
+                         "dijumlahkan dengan tahap lain.",
+                         "{n} of {m} regions have sent this stage; the total, and the breakdowns on this page, cover "
+                         "those regions only. Each budget stage is counted on its own, never added to another stage."),
     "region_not_sent": ("belum mengirim", "not sent yet"),
     "year_stage": ("{year}, tahap {stage}", "{year}, {stage} stage"),
     # regulations

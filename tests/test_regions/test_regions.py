@@ -12,6 +12,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipelines.definitions import build_definitions
+from pipelines.headless import Runner, publish_file
+from pipelines.options import UserError
 from publish.promote import build_preview
 from publish.regions import RegionsError
 from publish.releases import dataset_dir, latest_release
@@ -20,7 +22,7 @@ from sample.command import main as sample_main
 from sample.generator import peraturan_json
 from sample.province import REGIONS, generate_province, region_files, wilayah_csv
 from tests.support import settle, take
-from tests.test_portal.figures import Recompute, figures, tree
+from tests.test_portal.figures import Recompute, figures, tree, unannotated
 
 DATASET_STEPS = [dg.AssetKey(["apbd", name]) for name in ("raw", "clean", "release")]
 
@@ -134,6 +136,10 @@ def test_one_regions_file_reprocesses_only_that_region_and_year_and_the_portal_a
         assert value == recompute.row({"ds": "apbd", "v": after_version, "tahun": "2025", "tahap": "murni",
                                        "rek": account})["planned"]
 
+    everything = [f for f in figures(page) if f.measure in ("planned", "realised", "lines", "reported")]
+    assert len(everything) > 100 and all(int(f.value) == int(recompute.measure(f)) for f in everything)
+    assert not unannotated(page)  # no money or percentage outside a figure the check can recompute
+
     # A backfill of one region's year re-takes that region's file only, and finds it unchanged.
     again = daemon.run(dg.MultiPartitionKey({"region": first, "tahun": "2025"}))
     assert again.success and again.dagster_run.tags["terbuka/outcome"] == "unchanged"
@@ -165,6 +171,19 @@ def test_a_run_for_one_region_refuses_another_regions_file_before_writing(provin
     [failure] = [e for e in run.all_events if e.event_type_value == "STEP_FAILURE"]
     assert "send one file per region" in failure.event_specific_data.error.message
     assert latest_release(ws, "apbd") is None and not (ws.quarantine / "apbd").exists()
+
+
+def test_a_command_publishes_a_regions_file_in_its_region_and_year(province, tmp_path):
+    """`terbuka publish` and `terbuka run` take the same (region, year) partition as the sensor."""
+    kode = REGIONS[2][0]
+    [path] = region_files(tmp_path / "aside", kode, ("APBD_2024_MURNI",))
+    runner = Runner(province)
+    result = publish_file(province, "apbd", path, with_portal=False, runner=runner)
+    assert result.exit_code == 0, result.lines("en")
+    assert result.run.dagster_run.tags["dagster/partition"] == f"{kode}|2024"
+    path.write_bytes(path.read_bytes().replace(kode.encode(), b"32.99"))
+    with pytest.raises(UserError, match="names no region listed in terbuka.json"):
+        publish_file(province, "apbd", path, with_portal=False, runner=runner)
 
 
 def test_a_region_split_needs_the_region_in_the_slice_and_the_key(province):
