@@ -273,10 +273,11 @@ def _ensure_region(ws: Workspace, declaration: Declaration, intake: Intake, regi
         return  # process_file reports a file gone as changed, in its own words
     _, found = partitions_for(declaration, data, intake.name, [r.kode for r in served_regions(ws.config)])
     if found != region:
+        said = found or "-"
         raise dg.Failure(description=(
-            f"{intake.name}: proses ini untuk wilayah {region}, tetapi baris awal berkas tidak menyebut {region} pada "
-            f"kolom kode_wilayah; kirim satu berkas per wilayah / this run is for region {region}, but the file's first "
-            f"rows do not name {region} in kode_wilayah; send one file per region"), allow_retries=False)
+            f"{intake.name}: proses ini untuk wilayah {region}, tetapi kode_wilayah di baris awal berkas adalah "
+            f"{said}; kirim satu berkas per wilayah / this run is for region {region}, but the file's first rows "
+            f"have kode_wilayah {said}; send one file per region"), allow_retries=False)
 
 
 def _intakes_of_year(ws: Workspace, declaration: Declaration, config: FileConfig, year: str | None,

@@ -110,6 +110,8 @@ def test_one_regions_file_reprocesses_only_that_region_and_year_and_the_portal_a
     materialised = {(e.asset_key.to_user_string(), e.partition) for e in run.get_asset_materialization_events()
                     for e in [e.event_specific_data.materialization]}
     assert materialised == {(k.to_user_string(), f"{second}|2025") for k in DATASET_STEPS}
+    checks = [e.asset_check_evaluation_data for e in run.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
+    assert len(checks) == 3 and all(c.passed and c.partition == f"{second}|2025" for c in checks)
     after_version, after = released(ws)
     assert after_version != before_version
     assert rows_of(after, first) == untouched  # the other region's rows, value for value
