@@ -272,11 +272,11 @@ def _identify(workspace: Workspace, declarations: dict[str, Declaration], rel: s
               st: os.stat_result, look: dict) -> Dropped:
     """Hash, dataset and year of a file, remembered in its look so a file waiting through many looks is read
     once (a look is only reused while the file's size and times stay the same)."""
-    if "sha256" not in look:
+    if "sha256" not in look or "region" not in look:  # a look from before regions were read is read again
         folder = rel.split("/")[0] if "/" in rel else None  # a folder no dataset has: unmatched, never guessed
         if folder in declarations and past_limit(declarations[folder], st.st_size):
             # never read whole into memory: its run refuses it, unread, naming the limit
-            look.update(sha256=sha256_file(path), dataset=folder, year=None)
+            look.update(sha256=sha256_file(path), dataset=folder, year=None, region=None)
         else:
             data = path.read_bytes()
             look["sha256"] = sha256_bytes(data)
