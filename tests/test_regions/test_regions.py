@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipelines.definitions import build_definitions
-from pipelines.headless import Runner, publish_file
+from pipelines.headless import Runner, publish_file, submit_backfill
 from pipelines.options import UserError
 from publish.promote import build_preview
 from publish.regions import RegionsError
@@ -212,3 +212,13 @@ def test_the_province_sample_is_a_workspace_with_each_regions_files(tmp_path, ca
     assert len([p for p in printed if "/apbd/" in p]) == 3 * len(REGIONS)
     with pytest.raises(FileExistsError):
         generate_province(tmp_path / "p")
+
+
+def test_a_daemon_backfill_of_a_year_covers_every_listed_region(province):
+    """What the Backfills tab lists for `terbuka backfill` with a daemon: each listed region's partition of the year."""
+    runner = Runner(province)
+    submit_backfill(runner, "apbd", ["2025"])
+    [backfill] = runner.instance.get_backfills()
+    targets = backfill.asset_backfill_data.target_subset
+    keys = targets.get_partitions_subset(dg.AssetKey(["apbd", "release"])).get_partition_keys()
+    assert sorted(keys) == sorted(f"{kode}|2025" for kode, _, _ in REGIONS)
