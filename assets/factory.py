@@ -236,7 +236,7 @@ def _events(ws: Workspace, declaration: Declaration, outcomes: list[Outcome], ke
             yield _check_result(name, report, raw_key, reports)
     good = [o for o in outcomes if o.status in ("published", "unchanged", "held")]
     if good and len(good) == len(outcomes):
-        tables = [o.checked.table for o in good if o.checked.table is not None]
+        tables = [o.checked.head for o in good if o.checked.head is not None]  # the rows stay in DuckDB
         metadata = {"dagster/row_count": sum(o.checked.report.rows for o in good),
                     "errors": 0, "warnings": sum(o.checked.report.warnings for o in good),
                     "dagster/column_schema": _column_schema(declaration)}

@@ -38,13 +38,48 @@ def conform(table: pa.Table, declaration: Declaration) -> pa.Table:
     return pa.Table.from_arrays([table.column(f.name).cast(f.type) for f in schema], schema=schema)
 
 
-def write_csv(table: pa.Table, path: Path) -> None:
-    options = pacsv.WriteOptions(include_header=True, eol="\r\n", quoting_style="needed")
-    pacsv.write_csv(table, path, write_options=options)
+CSV_OPTIONS = pacsv.WriteOptions(include_header=True, eol="\r\n", quoting_style="needed")
+PARQUET_OPTIONS = {"compression": "zstd", "use_dictionary": True, "write_statistics": True}
+ROW_GROUP = 131_072  # rows per Parquet row group when rows arrive in batches
 
 
-def write_parquet(table: pa.Table, path: Path) -> None:
-    pq.write_table(table, path, compression="zstd", use_dictionary=True, write_statistics=True)
+def _batches(rows: pa.Table | pa.RecordBatchReader, schema: pa.Schema | None):
+    """(schema, batches): a table's, or a reader's batches cast to `schema` (the declared types and field
+    metadata; a reader from DuckDB gives the same types without the metadata)."""
+    schema = schema or rows.schema
+    if isinstance(rows, pa.Table):
+        return schema, rows.cast(schema).to_batches()
+    return schema, (batch if batch.schema == schema else batch.cast(schema) for batch in rows)
+
+
+def write_csv(rows: pa.Table | pa.RecordBatchReader, path: Path, schema: pa.Schema | None = None) -> None:
+    """data.csv: RFC 4180 with CRLF, a header, every text quoted. Batch by batch the bytes are those of one
+    write of the whole table (Arrow writes each row on its own)."""
+    if isinstance(rows, pa.Table) and schema is None:
+        pacsv.write_csv(rows, path, write_options=CSV_OPTIONS)
+        return
+    schema, batches = _batches(rows, schema)
+    with pacsv.CSVWriter(path, schema, write_options=CSV_OPTIONS) as writer:
+        for batch in batches:
+            writer.write_batch(batch)
+
+
+def write_parquet(rows: pa.Table | pa.RecordBatchReader, path: Path, schema: pa.Schema | None = None) -> None:
+    """Typed zstd Parquet: a table at once, or batches gathered into row groups of ROW_GROUP rows."""
+    if isinstance(rows, pa.Table) and schema is None:
+        pq.write_table(rows, path, **PARQUET_OPTIONS)
+        return
+    schema, batches = _batches(rows, schema)
+    with pq.ParquetWriter(path, schema, **PARQUET_OPTIONS) as writer:
+        group, size = [], 0
+        for batch in batches:
+            group.append(batch)
+            size += batch.num_rows
+            if size >= ROW_GROUP:
+                writer.write_table(pa.Table.from_batches(group, schema), row_group_size=ROW_GROUP)
+                group, size = [], 0
+        if group:
+            writer.write_table(pa.Table.from_batches(group, schema), row_group_size=ROW_GROUP)
 
 
 def published_schema(declaration: Declaration) -> dict:
