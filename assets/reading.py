@@ -25,7 +25,7 @@ from assets.unusable import UnusableFile
 from assets.workbook import read_xlsx
 from publish.report import id_number
 
-__all__ = ["Sheet", "Source", "UnusableFile", "check_grid", "check_rows", "decode_text", "detect_format", "open_sheet",
+__all__ = ["Sheet", "Source", "UnusableFile", "check_grid", "check_rows", "csv_head", "decode_text", "detect_format", "open_sheet",
            "read_csv", "read_json", "read_sheet", "read_xlsx", "sniff_delimiter"]
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old binary Office files (.xls, .doc)
@@ -102,7 +102,7 @@ def _refuse_nul(text: str) -> None:
         raise nul_refusal([text])
 
 
-def _head(source: Source, codec: str, limits: Limits, rows: int) -> tuple[str, list[list[str]]]:
+def _head(source: Source, codec: str, limits: Limits | None, rows: int) -> tuple[str, list[list[str]]]:
     """The delimiter and the first `rows` records, read from the start of the file only: the delimiter from
     its first 50 lines, the records as Python's csv module splits them."""
     taken, size, ends, pieces = [], 0, 0, decoded(source, codec, size=1 << 16)
@@ -125,7 +125,8 @@ def _head(source: Source, codec: str, limits: Limits, rows: int) -> tuple[str, l
             start = reader.line_num + 1
     except csv.Error as exc:
         raise unsplittable(exc, start, reader.line_num) from None
-    check_rows(head, limits)
+    if limits is not None:
+        check_rows(head, limits)
     return delimiter, head
 
 
@@ -155,6 +156,19 @@ def open_csv(source: Source, limits: Limits | None = None, header=None) -> Sheet
         return Sheet("csv", [], encoding=codec, delimiter=delimiter, notes=notes)
     stream = CsvStream(source, codec, delimiter, head, limits)
     return Sheet("csv", head, encoding=codec, delimiter=delimiter, notes=notes, stream=stream)
+
+
+def csv_head(data: bytes | Path | Source, rows: int) -> Sheet:
+    """The first `rows` records of a CSV file, read from its start only, in the encoding its start shows (a
+    guess at its dataset and year before a run, which then reads the whole file)."""
+    source = Source.of(data)
+    codec = marked_codec(source.head(4096)) or "utf-8"
+    try:
+        delimiter, head = _head(source, codec, None, rows)
+    except UnicodeDecodeError:
+        codec = detect_encoding(source)
+        delimiter, head = _head(source, codec, None, rows)
+    return Sheet("csv", head, encoding=codec, delimiter=delimiter)
 
 
 def read_csv(data: bytes | Source, limits: Limits | None = None, header=None) -> Sheet:

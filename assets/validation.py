@@ -130,15 +130,18 @@ def _load(ingest: Ingest, work: WorkTable, reading) -> None:
     """The sheet's rows into the working table, chunk by chunk; read again from the start if the stream says
     its chunks so far are void (another encoding, or Python's csv module, reads the file)."""
     stream = ingest.sheet.stream
+
+    def tables():
+        for table in ingest.tables():
+            yield table
+            if stream is not None and stream.position > reading.done:
+                reading.advance(stream.position - reading.done)
     while True:
         try:
-            for table in ingest.tables():
-                work.append(table)
-                if stream is not None and stream.position > reading.done:
-                    reading.advance(stream.position - reading.done)
+            work.append_all(ingest.schema, tables())  # one statement: nothing stays of a pass that restarts
             return
         except Restart:
-            work.truncate()
+            continue
 
 
 def _add(report: Report, problems: list[Problem], overflow: list[tuple[Problem, int]]) -> None:

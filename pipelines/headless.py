@@ -156,7 +156,7 @@ def publish_file(workspace: Workspace, dataset: str, path: Path, with_portal: bo
     try:
         year = None
         if declaration.partition and not past_limit(declaration, target.stat().st_size):
-            year = partition_for(declaration, target.read_bytes(), path.name)
+            year = partition_for(declaration, target, path.name)  # its first rows only
         return read_result(runner.run_dataset(dataset, workspace.rel(target), year, with_portal=with_portal))
     finally:
         shutil.rmtree(folder, ignore_errors=True)

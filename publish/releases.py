@@ -219,15 +219,19 @@ def classify(previous: dict | None, content: str, schema: str, metadata: str) ->
     return None
 
 
-def _write_data(stage: Path, work: WorkTable, rows: int, declaration: Declaration) -> tuple[list[dict], list[dict]]:
-    """data.parquet and the per-year files, from `merged` in batches (data.csv is already written: it is hashed
-    first). A single year without empty years is the whole table: its files are copies of the whole one's."""
+def _write_data(stage: Path, work: WorkTable, rows: int, content: str,
+                declaration: Declaration) -> tuple[list[dict], list[dict]]:
+    """data.parquet and the per-year files, from `merged` in batches (data.csv is already written, its SHA-256
+    `content`: it is hashed first). The files of a year that holds every row are the whole table's files
+    again, copied rather than written twice."""
     schema = writers.arrow_schema(declaration)
     every = f"SELECT {merge.columns(declaration)} FROM merged"
-    writers.write_parquet(work.reader(every), stage / "data.parquet", schema)
+    hashed = {"data.parquet": writers.write_parquet(work.reader(every), stage / "data.parquet", schema),
+              "data.csv": content}
     title = declaration.resource.get("title", declaration.id)
-    resources = [writers.resource_entry(declaration, declaration.id, stage / "data.csv", rows, title)]
-    files = [writers.file_entry(stage / "data.parquet", "parquet", "application/vnd.apache.parquet")]
+    resources = [writers.resource_entry(declaration, declaration.id, stage / "data.csv", rows, title, content)]
+    files = [writers.file_entry(stage / "data.parquet", "parquet", "application/vnd.apache.parquet",
+                                hashed["data.parquet"])]
     if declaration.partition:
         column = quoted(declaration.partition)
         years = work.con.execute(f"SELECT {column}, count(*) FROM merged WHERE {column} IS NOT NULL "
@@ -235,16 +239,26 @@ def _write_data(stage: Path, work: WorkTable, rows: int, declaration: Declaratio
         for year, part in years:
             csv_path, pq_path = stage / f"data-{year}.csv", stage / f"data-{year}.parquet"
             if part == rows:  # every row is of this year: the same bytes as the whole table's files
-                shutil.copyfile(stage / "data.csv", csv_path)
-                shutil.copyfile(stage / "data.parquet", pq_path)
+                _same_file(stage / "data.csv", csv_path)
+                _same_file(stage / "data.parquet", pq_path)
+                hashed[csv_path.name], hashed[pq_path.name] = content, hashed["data.parquet"]
             else:
                 lit = "'" + str(year).replace("'", "''") + "'"
-                writers.write_csv(work.reader(f"{every} WHERE {column} = {lit}"), csv_path, schema)
-                writers.write_parquet(work.reader(f"{every} WHERE {column} = {lit}"), pq_path, schema)
+                hashed[csv_path.name] = writers.write_csv(work.reader(f"{every} WHERE {column} = {lit}"), csv_path,
+                                                          schema)
+                hashed[pq_path.name] = writers.write_parquet(work.reader(f"{every} WHERE {column} = {lit}"),
+                                                             pq_path, schema)
             resources.append(writers.resource_entry(declaration, f"{declaration.id}-{year}", csv_path,
-                                                    part, f"{title} {year}"))
-            files.append(writers.file_entry(pq_path, "parquet", "application/vnd.apache.parquet"))
+                                                    part, f"{title} {year}", hashed[csv_path.name]))
+            files.append(writers.file_entry(pq_path, "parquet", "application/vnd.apache.parquet",
+                                            hashed[pq_path.name]))
     return resources, files
+
+
+def _same_file(source: Path, target: Path) -> None:
+    """`target` with the bytes of `source`, copied by the kernel (not a link: each published file stands alone,
+    and damage to one must not show in the other)."""
+    shutil.copyfile(source, target)
 
 
 def write_release(workspace: Workspace, declaration: Declaration, incoming: WorkTable | pa.Table, report: dict,
@@ -275,10 +289,9 @@ def write_release(workspace: Workspace, declaration: Declaration, incoming: Work
         writing = stack.enter_context(step((f"menulis versi {declaration.id}", f"writing the {declaration.id} version"),
                                            total=WRITE_STEPS * rows, unit="rows"))
         try:
-            writers.write_csv(work.reader(f"SELECT {merge.columns(declaration)} FROM merged"), stage / "data.csv",
-                              writers.arrow_schema(declaration))
+            content = writers.write_csv(work.reader(f"SELECT {merge.columns(declaration)} FROM merged"),
+                                        stage / "data.csv", writers.arrow_schema(declaration))
             writing.advance(rows)
-            content = sha256_file(stage / "data.csv")
             metadata = _metadata_hash(declaration)
             change = classify(previous, content, declaration.schema_fingerprint, metadata)
             if previous is None and every:  # every earlier version was withdrawn: new data, not a first release
@@ -295,7 +308,7 @@ def write_release(workspace: Workspace, declaration: Declaration, incoming: Work
                 raise StoreDamaged(f"{declaration.id} {version} already exists; the release store is inconsistent")
             when = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).replace(microsecond=0)
             created = when.isoformat().replace("+00:00", "Z")
-            resources, files = _write_data(stage, work, rows, declaration)
+            resources, files = _write_data(stage, work, rows, content, declaration)
             writing.advance(rows)
             if old is not None and not carried:  # the old values do not fit the new types: compared as text
                 merge.text_tables(work, old, declaration)

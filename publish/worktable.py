@@ -13,7 +13,7 @@ import shutil
 import tempfile
 import uuid
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -22,8 +22,8 @@ import pyarrow as pa
 
 # DuckDB's share of the memory a run may take (the rest: Python, Arrow batches, Dagster). What does not fit is
 # spilled to disk, so the number of rows changes the time a step takes, not the memory it holds.
-MEMORY_MB = 384
-BATCH_ROWS = 65_536  # rows per Arrow batch read back from DuckDB
+MEMORY_MB = 256
+BATCH_ROWS = 16_384  # rows per Arrow batch read back from DuckDB (a writer holds a few at a time)
 NAME = "data"  # the table the checks and the business rules' queries read
 ROW = "__row"  # a file's row numbers (the header is row 1), kept beside its data for reports and order
 FOLDER = "work"  # under a workspace's state/: where the spill folders live
@@ -86,7 +86,8 @@ class WorkTable:
         self.folder = spill_folder(state) if spill else None
         self.con = duckdb.connect(config={"memory_limit": f"{memory_mb or MEMORY_MB}MB",
                                           "temp_directory": str(self.folder) if spill else "",
-                                          "preserve_insertion_order": True})
+                                          "preserve_insertion_order": True,
+                                          "allocator_flush_threshold": "32MB"})
         self._closer = weakref.finalize(self, _release, self.con, self.folder)
 
     @classmethod
@@ -122,6 +123,31 @@ class WorkTable:
             self.con.execute(f"INSERT INTO {quoted(name)} SELECT * FROM __chunk")
         finally:
             self.con.unregister("__chunk")
+
+    def append_all(self, schema: pa.Schema, tables: Iterable[pa.Table | pa.RecordBatch], name: str = NAME) -> None:
+        """Rows added from tables produced one after another (cast to `schema`), in one statement that DuckDB
+        pulls as it goes (far cheaper than a statement per table). An exception raised while producing them
+        is raised here as it was, and nothing of them is added."""
+        failure: list[BaseException] = []
+
+        def batches():
+            try:
+                for table in tables:
+                    table = table if table.schema == schema else table.cast(schema)
+                    yield from (table.to_batches() if isinstance(table, pa.Table) else [table])
+            except BaseException as exc:  # DuckDB would wrap it: kept, and raised again below
+                failure.append(exc)
+                raise
+
+        self.con.register("__stream", pa.RecordBatchReader.from_batches(schema, batches()))
+        try:
+            self.con.execute(f"INSERT INTO {quoted(name)} SELECT * FROM __stream")
+        except duckdb.Error:
+            if failure:
+                raise failure[0] from None
+            raise
+        finally:
+            self.con.unregister("__stream")
 
     def truncate(self, name: str = NAME) -> None:
         self.con.execute(f"DELETE FROM {quoted(name)}")

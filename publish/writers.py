@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import hashlib
+import io
 import json
 from pathlib import Path
 
@@ -40,7 +42,7 @@ def conform(table: pa.Table, declaration: Declaration) -> pa.Table:
 
 CSV_OPTIONS = pacsv.WriteOptions(include_header=True, eol="\r\n", quoting_style="needed")
 PARQUET_OPTIONS = {"compression": "zstd", "use_dictionary": True, "write_statistics": True}
-ROW_GROUP = 131_072  # rows per Parquet row group when rows arrive in batches
+ROW_GROUP = 65_536  # rows per Parquet row group when rows arrive in batches (the writer holds one, encoded)
 
 
 def _batches(rows: pa.Table | pa.RecordBatchReader, schema: pa.Schema | None):
@@ -52,34 +54,60 @@ def _batches(rows: pa.Table | pa.RecordBatchReader, schema: pa.Schema | None):
     return schema, (batch if batch.schema == schema else batch.cast(schema) for batch in rows)
 
 
-def write_csv(rows: pa.Table | pa.RecordBatchReader, path: Path, schema: pa.Schema | None = None) -> None:
-    """data.csv: RFC 4180 with CRLF, a header, every text quoted. Batch by batch the bytes are those of one
-    write of the whole table (Arrow writes each row on its own)."""
-    if isinstance(rows, pa.Table) and schema is None:
-        pacsv.write_csv(rows, path, write_options=CSV_OPTIONS)
-        return
-    schema, batches = _batches(rows, schema)
-    with pacsv.CSVWriter(path, schema, write_options=CSV_OPTIONS) as writer:
-        for batch in batches:
-            writer.write_batch(batch)
+class _Hashed(io.RawIOBase):
+    """A file hashed as it is written, so a large file is never read back just for its SHA-256."""
+
+    def __init__(self, path: Path):
+        super().__init__()
+        self.file = open(path, "wb")
+        self.digest = hashlib.sha256()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self.digest.update(data)
+        return self.file.write(data)
+
+    def close(self) -> None:
+        if not self.closed:
+            self.file.close()
+        super().close()
 
 
-def write_parquet(rows: pa.Table | pa.RecordBatchReader, path: Path, schema: pa.Schema | None = None) -> None:
-    """Typed zstd Parquet: a table at once, or batches gathered into row groups of ROW_GROUP rows."""
-    if isinstance(rows, pa.Table) and schema is None:
-        pq.write_table(rows, path, **PARQUET_OPTIONS)
-        return
-    schema, batches = _batches(rows, schema)
-    with pq.ParquetWriter(path, schema, **PARQUET_OPTIONS) as writer:
-        group, size = [], 0
-        for batch in batches:
-            group.append(batch)
-            size += batch.num_rows
-            if size >= ROW_GROUP:
-                writer.write_table(pa.Table.from_batches(group, schema), row_group_size=ROW_GROUP)
+def write_csv(rows: pa.Table | pa.RecordBatchReader, path: Path, schema: pa.Schema | None = None) -> str:
+    """data.csv: RFC 4180 with CRLF, a header, every text quoted; returns its SHA-256. Batch by batch the bytes
+    are those of one write of the whole table (Arrow writes each row on its own)."""
+    with _Hashed(path) as sink:
+        if isinstance(rows, pa.Table) and schema is None:
+            pacsv.write_csv(rows, sink, write_options=CSV_OPTIONS)
+        else:
+            schema, batches = _batches(rows, schema)
+            with pacsv.CSVWriter(sink, schema, write_options=CSV_OPTIONS) as writer:
+                for batch in batches:
+                    writer.write_batch(batch)
+        return sink.digest.hexdigest()
+
+
+def write_parquet(rows: pa.Table | pa.RecordBatchReader, path: Path, schema: pa.Schema | None = None) -> str:
+    """Typed zstd Parquet: a table at once, or batches gathered into row groups of ROW_GROUP rows; returns its
+    SHA-256."""
+    with _Hashed(path) as file, pa.output_stream(file, buffer_size=1 << 20) as sink:
+        if isinstance(rows, pa.Table) and schema is None:
+            pq.write_table(rows, sink, **PARQUET_OPTIONS)
+        else:
+            schema, batches = _batches(rows, schema)
+            with pq.ParquetWriter(sink, schema, **PARQUET_OPTIONS) as writer:
                 group, size = [], 0
-        if group:
-            writer.write_table(pa.Table.from_batches(group, schema), row_group_size=ROW_GROUP)
+                for batch in batches:
+                    group.append(batch)
+                    size += batch.num_rows
+                    if size >= ROW_GROUP:
+                        writer.write_table(pa.Table.from_batches(group, schema), row_group_size=ROW_GROUP)
+                        group, size = [], 0
+                if group:
+                    writer.write_table(pa.Table.from_batches(group, schema), row_group_size=ROW_GROUP)
+    return file.digest.hexdigest()
 
 
 def published_schema(declaration: Declaration) -> dict:
@@ -106,8 +134,9 @@ def published_schema(declaration: Declaration) -> dict:
     return schema
 
 
-def resource_entry(declaration: Declaration, name: str, path: Path, rows: int, title: str) -> dict:
-    """A Data Resource for one CSV file, with the bytes and hash frictionless checks."""
+def resource_entry(declaration: Declaration, name: str, path: Path, rows: int, title: str,
+                   sha256: str | None = None) -> dict:
+    """A Data Resource for one CSV file, with the bytes and hash frictionless checks (`sha256`: known already)."""
     return {
         "$schema": RESOURCE_PROFILE,
         "name": name,
@@ -118,7 +147,7 @@ def resource_entry(declaration: Declaration, name: str, path: Path, rows: int, t
         "mediatype": "text/csv",
         "encoding": "utf-8",
         "bytes": path.stat().st_size,
-        "hash": "sha256:" + sha256_file(path),
+        "hash": "sha256:" + (sha256 or sha256_file(path)),
         "dialect": {"$schema": "https://datapackage.org/profiles/2.0/tabledialect.json",
                     "delimiter": ",", "lineTerminator": "\r\n", "header": True},
         "schema": published_schema(declaration),
@@ -126,9 +155,9 @@ def resource_entry(declaration: Declaration, name: str, path: Path, rows: int, t
     }
 
 
-def file_entry(path: Path, fmt: str, mediatype: str) -> dict:
+def file_entry(path: Path, fmt: str, mediatype: str, sha256: str | None = None) -> dict:
     return {"path": path.name, "format": fmt, "mediatype": mediatype, "bytes": path.stat().st_size,
-            "hash": "sha256:" + sha256_file(path)}
+            "hash": "sha256:" + (sha256 or sha256_file(path))}
 
 
 def datapackage(declaration: Declaration, version: str, created: str, resources: list[dict],
