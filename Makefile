@@ -7,6 +7,7 @@ UV := $(or $(shell command -v uv 2>/dev/null),$(wildcard $(HOME)/.local/bin/uv),
 endif
 RUN := $(UV) run --frozen
 PORT ?= 8000
+REGIONS ?= 100
 
 .PHONY: env demo test dev serve bench sample clean lock
 
@@ -38,7 +39,7 @@ $(UV_HOME)/bin/uv:
 # With bytecode: otherwise, where PYTHONDONTWRITEBYTECODE is set (CI, containers), every command
 # compiles the modules it imports first (about 1,850 for a publish, +12 s). Compiled here, once.
 .venv/.synced: pyproject.toml uv.lock Makefile | $(UV)
-	$(UV) sync --frozen --all-groups --compile-bytecode
+	$(UV) sync --frozen --all-groups --all-extras --compile-bytecode
 	@touch $@
 
 demo: env
@@ -54,9 +55,11 @@ serve: env
 	$(RUN) terbuka serve --port $(PORT)
 
 # Long measurements, never part of `make test`: BENCH_ROWS=100000,1000000 (default 100k, 1M and 5M rows)
-# limits the file sizes; see BENCHMARKS.md for the figures and what they mean.
+# limits the file sizes; the fan-out runs REGIONS regions' files with 1, 2 and REGIONS workers.
+# See BENCHMARKS.md for the figures and what they mean.
 bench: env
 	$(RUN) python -m bench
+	$(RUN) python -m bench.fanout --regions $(REGIONS) --workers 1,2,N --forkserver
 
 lock: | $(UV)
 	$(UV) lock

@@ -3,20 +3,25 @@
 
 
 import json
+import re
+import textwrap
 import time
+import warnings
 from contextlib import nullcontext
 
 import dagster as dg
 
-from assets.calendar import FIRST_YEAR, TIMEZONE
-from assets.flow import SYSTEM_ERRORS, Intake, Outcome, describe_failure, process_file, reprocess
+from assets.failures import SYSTEM_ERRORS, describe_failure
+from assets.flow import Intake, Outcome, process_file, reprocess
 from assets.inbox import Dropped, file_state, pending_files
 from assets.validation import Checked
 from publish.declarations import Declaration
 from publish.held import find_held
 from publish.links import broken_links
 from publish.progress import Listener, Task, describe, listening, reporting
-from publish.promote import NothingToPromote, build_preview, promote
+from publish.promote import NothingToPromote, build_preview
+from publish.promote import promote as promote_preview
+from publish.quarantine import inert_markdown, report_markdown
 from publish.report import Report
 from publish.verify import verify_all
 from publish.workspace import Workspace
@@ -31,6 +36,8 @@ CHECKS = {
                       {"personal-data", "formula-injection"}),
 }
 DATASET_TAG = "terbuka/dataset"  # runs of one dataset are serialised on this tag (see dagster.yaml)
+OUTCOME_TAG = "terbuka/outcome"  # what the run's files came to, shown in the Runs list
+OUTCOME_ORDER = ["unchanged", "published", "changed", "held", "rejected", "unusable", "system"]
 
 
 class RunLog(Listener):
@@ -74,10 +81,21 @@ class FileConfig(dg.Config):
     confirm: str = ""
 
 
-def fiscal_year_partitions() -> dg.TimeWindowPartitionsDefinition:
-    """One partition per fiscal year up to next year: the keys assets.calendar.fiscal_years() gives."""
-    return dg.TimeWindowPartitionsDefinition(cron_schedule="0 0 1 1 *", start=str(FIRST_YEAR), fmt="%Y",
-                                             timezone=str(TIMEZONE), end_offset=2)
+def years_name(dataset: str) -> str:
+    """The name of a dataset's fiscal-year partitions (one set per dataset: only its own years are shown)."""
+    return f"{dataset.replace('-', '_')}_fiscal_years"
+
+
+def fiscal_year_partitions(dataset: str) -> dg.DynamicPartitionsDefinition:
+    """One partition per fiscal year a file for this dataset has arrived for: a year is added when its first
+    file is taken (by the sensor or a command), within assets.calendar.fiscal_years(), so years before the
+    first published one are never offered as missing."""
+    return dg.DynamicPartitionsDefinition(name=years_name(dataset))
+
+
+def shorten(text: str, width: int) -> str:
+    """Cut on a word boundary, never mid-word."""
+    return textwrap.shorten(text, width, placeholder=" …") if len(text) > width else text
 
 
 def _claims(name: str, problem_type: str) -> bool:
@@ -94,7 +112,7 @@ def _check_result(name: str, report: Report, asset_key: dg.AssetKey, reports: li
     warnings = sum(g["count"] for g in groups if g["severity"] == "warning")
     rows = [dg.TableRecord({"severity": g["severity"], "type": g["type"], "field": g["field"] or "",
                             "count": g["count"], "first_row": (g["examples"][0]["row"] if g["examples"] else None) or 0,
-                            "note": g["note"][:200]}) for g in groups[:20]]
+                            "note": shorten(g["note"], 200)}) for g in groups[:20]]
     table = dg.MetadataValue.table(rows, schema=dg.TableSchema(columns=[
         dg.TableColumn("severity"), dg.TableColumn("type"), dg.TableColumn("field"),
         dg.TableColumn("count", "int"), dg.TableColumn("first_row", "int"), dg.TableColumn("note")]))
@@ -102,7 +120,8 @@ def _check_result(name: str, report: Report, asset_key: dg.AssetKey, reports: li
     summary = None
     if errors:
         first = groups[0]
-        summary = f"{errors} kesalahan / errors — {first.get('note_id') or first['note']} / {first['note']}"
+        summary = shorten(f"{errors} kesalahan / errors — {first.get('note_id') or first['note']} / {first['note']}", 500)
+        metadata["report"] = dg.MetadataValue.md(report_markdown(report))  # readable in the UI from any browser
         if reports:
             metadata["quarantine_report"] = dg.MetadataValue.path(reports[0])
     return dg.AssetCheckResult(
@@ -128,7 +147,7 @@ def _preview(table, rows: int = 10) -> dg.MarkdownMetadataValue:
     names = [n for n in table.column_names if not n.startswith("__")][:8]
     lines = ["| " + " | ".join(names) + " |", "|" + "---|" * len(names)]
     for record in table.slice(0, rows).select(names).to_pylist():
-        lines.append("| " + " | ".join("" if record[n] is None else str(record[n]) for n in names) + " |")
+        lines.append("| " + " | ".join("" if record[n] is None else inert_markdown(record[n]) for n in names) + " |")
     return dg.MetadataValue.md("\n".join(lines))
 
 
@@ -141,33 +160,48 @@ def _column_schema(declaration: Declaration) -> dg.TableSchema:
         for f in declaration.fields])
 
 
+def _check_specs(raw_key: dg.AssetKey, partitions) -> list[dg.AssetCheckSpec]:
+    """The three checks of a received file; partitioned like it, so each result names its fiscal year (a
+    preview feature of Dagster 1.13: its warning is expected here and silenced here only)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", dg.PreviewWarning)
+        return [dg.AssetCheckSpec(name, asset=raw_key, description=CHECKS[name][0], partitions_def=partitions)
+                for name in CHECKS]
+
+
+def owners_of(declaration: Declaration) -> list[str]:
+    """The teams that produce a dataset, from its declaration's contributors (Dagster wants `team:` names)."""
+    teams = [c["title"] for c in declaration.descriptor.get("contributors") or []
+             if c.get("title") and ("publisher" in (c.get("roles") or []) or "author" in (c.get("roles") or []))]
+    return [f"team:{re.sub(r'[^a-z0-9]+', '_', t.lower()).strip('_')}" for t in teams][:3]
+
+
 def build_dataset_assets(declaration: Declaration, all_ids: list[str]) -> dg.AssetsDefinition:
     """One step per run for one declared dataset: raw (the file and its blocking checks), clean (the typed
     table that passed them) and release (the immutable version), all through assets.flow.process_file."""
     did = declaration.id
     raw_key, clean_key, release_key = dg.AssetKey([did, "raw"]), dg.AssetKey([did, "clean"]), dg.AssetKey([did, "release"])
     title = declaration.title["id"]
-    partitions = fiscal_year_partitions() if declaration.partition else None
+    partitions = fiscal_year_partitions(did) if declaration.partition else None
     by_year = " One partition per fiscal year." if partitions else ""
     refs = [dg.AssetKey([d, "release"]) for d in declaration.depends_on if d in all_ids]
     specs = [
-        dg.AssetSpec(raw_key, group_name=did, kinds={"file"}, skippable=True,
+        dg.AssetSpec(raw_key, group_name=did, kinds={"file"}, skippable=True, owners=owners_of(declaration),
                      description=f"{title}: the file an officer dropped into inbox/, kept byte for byte with its "
                                  "SHA-256 in state/raw/, and its blocking checks (Frictionless structure, Great "
                                  "Expectations rules, personal data). A failing check quarantines the file; nothing "
                                  "downstream changes." + by_year),
-        dg.AssetSpec(clean_key, group_name=did, kinds={"pandas"}, skippable=True, deps=[raw_key, *refs],
+        dg.AssetSpec(clean_key, group_name=did, kinds={"pandas"}, skippable=True, owners=owners_of(declaration), deps=[raw_key, *refs],
                      description=f"{title}: the file's rows parsed into typed columns, materialised only when every "
                                  "blocking check passed."),
-        dg.AssetSpec(release_key, group_name=did, kinds={"parquet", "csv"}, skippable=True, deps=[clean_key],
+        dg.AssetSpec(release_key, group_name=did, kinds={"parquet", "csv"}, skippable=True, owners=owners_of(declaration), deps=[clean_key],
                      description=f"{title}: an immutable versioned release (CSV, Parquet, datapackage.json, diff, "
                                  f"checksums, provenance) in the release store, state/releases/datasets/{did}/<version>/; "
                                  f"public at site/datasets/{did}/<version>/ once the portal is promoted." + by_year),
     ]
 
     @dg.multi_asset(name=op_name(did), specs=specs, partitions_def=partitions, can_subset=False,
-                    check_specs=[dg.AssetCheckSpec(name, asset=raw_key, blocking=True, description=CHECKS[name][0])
-                                 for name in CHECKS],
+                    check_specs=_check_specs(raw_key, partitions),
                     description=f"Take one file for {did} through read, checks, quarantine or release, and record."
                                 + (" Without a file, a year's run re-processes the files behind that year of the "
                                    "latest release (a backfill)." if partitions else ""))
@@ -186,7 +220,7 @@ def build_dataset_assets(declaration: Declaration, all_ids: list[str]) -> dg.Ass
                 context.log.info(outcome.message(terbuka))
                 outcomes.append(outcome)
         again = all(terbuka.raw.resolve() in i.path.resolve().parents and not i.confirm for i in intakes)
-        yield from _events(terbuka, declaration, outcomes, (raw_key, clean_key, release_key), again)
+        yield from _events(context, terbuka, declaration, outcomes, (raw_key, clean_key, release_key), again)
 
     return process
 
@@ -218,55 +252,80 @@ def _intakes(ws: Workspace, declaration: Declaration, config: FileConfig, year: 
     return reprocess(ws, declaration, year) if year else []
 
 
-def _events(ws: Workspace, declaration: Declaration, outcomes: list[Outcome], keys, reprocess: bool):
-    """Dagster events for what the files came to: raw and its checks, then clean and release when every file
-    got that far; any outcome that is not a release ends the step with its cause in words."""
+def _when_live(context, ws: Workspace) -> str:
+    """When the version reaches site/: said from what this run will really do."""
+    if not ws.config.promotes_automatically:
+        return "after promotion (terbuka promote / promote_job)"
+    if dg.AssetKey(["portal"]) in (context.run.asset_selection or set()):
+        return "with this run's portal step"
+    return "when the portal follows (its automation sensor, portal_after_releases, or the 02:00 rebuild)"
+
+
+def _events(context, ws: Workspace, declaration: Declaration, outcomes: list[Outcome], keys, reprocess: bool):
+    """Dagster events that tell the truth about what the files came to. Released files materialise raw, clean
+    and release; a file rejected, held or changed is recorded as an observation of raw with its cause, and
+    clean and release keep showing the live version (never "failed" for the officer's own data problem).
+    The checks carry the full report as Markdown. Only a failure of the system fails the step."""
     raw_key, clean_key, release_key = keys
-    sources = [o.source for o in outcomes if o.source]
-    if sources:
+    released = [o for o in outcomes if o.accepted]
+    for o in outcomes:
+        if not o.accepted and o.status != "system":
+            yield dg.AssetObservation(asset_key=raw_key, partition=context.partition_key if context.has_partition_key else None,
+                                      description=shorten(o.message(ws), 1000), metadata={
+                "file": o.name, "sha256": o.source.get("sha256", ""), "outcome": o.status,
+                "report": dg.MetadataValue.path(ws.rel(o.quarantine / "report.html")) if o.quarantine else "",
+                "terbuka/outcome": dg.MetadataValue.json([o.summary(ws)])})
+    if released:
+        sources = [o.source for o in released]
         yield dg.MaterializeResult(asset_key=raw_key, metadata={
             "files": ", ".join(s["name"] for s in sources), "sha256": ", ".join(s["sha256"] for s in sources),
-            "bytes": sum(s["bytes"] for s in sources), "snapshot": sources[0]["path"],
-            "reprocess": reprocess})
-    checked = [o.checked for o in outcomes if o.checked is not None]
-    if checked and len(checked) == len(outcomes):
-        report = _merged(checked)
-        reports = [ws.rel(o.quarantine / "report.html") for o in outcomes if o.quarantine]
+            "bytes": sum(s["bytes"] for s in sources), "snapshot": sources[0]["path"], "reprocess": reprocess})
+    checked = [o for o in outcomes if o.checked is not None]
+    if checked:
+        report = _merged([o.checked for o in checked])
         for name in CHECKS:
-            yield _check_result(name, report, raw_key, reports)
-    good = [o for o in outcomes if o.status in ("published", "unchanged", "held")]
-    if good and len(good) == len(outcomes):
-        tables = [o.checked.head for o in good if o.checked.head is not None]  # the rows stay in DuckDB
-        metadata = {"dagster/row_count": sum(o.checked.report.rows for o in good),
-                    "errors": 0, "warnings": sum(o.checked.report.warnings for o in good),
+            yield _check_result(name, report, raw_key, [ws.rel(o.quarantine / "report.html") for o in checked
+                                                        if o.quarantine])
+    if released:
+        tables = [o.checked.head for o in released if o.checked.head is not None]  # the rows stay in DuckDB
+        metadata = {"dagster/row_count": sum(o.checked.report.rows for o in released),
+                    "errors": 0, "warnings": sum(o.checked.report.warnings for o in released),
                     "dagster/column_schema": _column_schema(declaration)}
         if tables:
             metadata["preview"] = _preview(tables[0])
         yield dg.MaterializeResult(asset_key=clean_key, metadata=metadata)
-    released = [o for o in outcomes if o.accepted]
-    if released and len(released) == len(outcomes):
         last = released[-1].release
         yield dg.MaterializeResult(asset_key=release_key, metadata={
             "version": last.version, "unchanged": all(o.release.unchanged for o in released), "change": last.change,
             "url": dg.MetadataValue.url(f"{ws.config.base_url}datasets/{declaration.id}/{last.version}/"),
-            "live": "with this run's portal step" if ws.config.promotes_automatically
-                    else "after promotion (terbuka promote / promote_job)",
+            "live": _when_live(context, ws),
             "release_rows": last.entry["rows"], "dagster/row_count": last.entry["rows"],
             "file_rows": sum(o.checked.report.rows for o in released),
             "source_files": ", ".join(o.name for o in released),
             "source_sha256": ", ".join(o.source["sha256"] for o in released),
             "release_folder": ws.rel(last.path),
-            "terbuka/outcome": dg.MetadataValue.json([o.summary(ws) for o in outcomes])})
-        return
-    raise dg.Failure(description="\n".join(o.message(ws) for o in outcomes if not o.accepted),
-                     metadata={"terbuka/outcome": dg.MetadataValue.json([o.summary(ws) for o in outcomes])},
-                     allow_retries=False)
+            "terbuka/outcome": dg.MetadataValue.json([o.summary(ws) for o in released])})
+    worst = max((o.status for o in outcomes), key=lambda s: OUTCOME_ORDER.index(s))
+    context.instance.add_run_tags(context.run_id, {OUTCOME_TAG: worst})  # shown in the Runs list
+    failed = [o for o in outcomes if o.status == "system"]
+    if failed:
+        raise dg.Failure(description="\n".join(o.message(ws) for o in failed),
+                         metadata={"terbuka/outcome": dg.MetadataValue.json([o.summary(ws) for o in failed])},
+                         allow_retries=False)
+    for o in outcomes:
+        if not o.accepted:
+            context.log.warning(o.message(ws))
 
 
-def build_portal_assets(all_ids: list[str]) -> list:
-    """`preview` renders the portal into state/preview/; `portal` promotes it to site/; `verify` checks both."""
+def build_portal_assets(all_ids: list[str], owners: list[str] | None = None, promote: bool = True) -> list:
+    """`preview` renders the portal into state/preview/; `portal` promotes it to site/; `verify` checks both.
+    `owners`: who answers for the portal (the publisher's e-mail). The preview follows any new release on its
+    own (Dagster's automation, also after a UI backfill); the portal too, but only when promotion is `auto`."""
+    owners = owners or []
+    follow = dg.AutomationCondition.eager()
 
-    @dg.asset(key=dg.AssetKey(["preview"]), group_name="portal", kinds={"html"},
+    @dg.asset(key=dg.AssetKey(["preview"]), group_name="portal", kinds={"html"}, owners=owners,
+              automation_condition=follow,
               deps=[dg.AssetKey([d, "release"]) for d in all_ids],
               description="The portal rendered into state/preview/ for a look before it goes live "
                           "(open state/preview/index.html). Nothing public changes here.")
@@ -281,11 +340,12 @@ def build_portal_assets(all_ids: list[str]) -> list:
                                               "preview": dg.MetadataValue.path(terbuka.rel(terbuka.preview / "index.html"))})
 
     @dg.asset(key=dg.AssetKey(["portal"]), group_name="portal", kinds={"html"}, deps=[dg.AssetKey(["preview"])],
+              owners=owners, automation_condition=follow if promote else None,
               description="Promote the previewed portal to site/ (a copy of state/preview/, the folder deployed "
                           "as-is to the public host). Its `verify` check then re-hashes and follows links.")
     def portal(context: dg.AssetExecutionContext, terbuka: dg.ResourceParam[Workspace]):
         try:
-            written = promote(terbuka)  # a copy of what the officer previewed, not a fresh rendering
+            written = promote_preview(terbuka)  # a copy of what the officer previewed, not a fresh rendering
         except NothingToPromote as exc:
             raise dg.Failure(description=f"Belum ada pratinjau / no preview yet: {exc}. "
                                          "Materialize `preview` first.", allow_retries=False) from None

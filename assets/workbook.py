@@ -254,6 +254,11 @@ def read_xlsx(data: bytes, sheet: str | int | None = None, limit: int | None = N
         book.close()
     while rows and all(v == "" for v in rows[-1]):
         rows.pop()
+    # A grid has no missing cells: a spreadsheet saves a row only up to its last filled cell, so a row whose last
+    # columns are empty is as wide as the others (as frictionless reads a sheet), never a "missing cell".
+    width = max(map(len, rows), default=0)
+    for row in rows:
+        row.extend([""] * (width - len(row)))
     notes: list[Problem] = []
     if archive.formulas:
         missing, saved = _unsaved_formulas(data, sheet, rows, limits)

@@ -8,6 +8,8 @@ import sys
 import click
 
 from pipelines.commands import files, portal, workspace
+from pipelines.push import push
+from pipelines.service import instance
 
 
 @click.group()
@@ -24,7 +26,7 @@ def cli():
     """
 
 
-for command in files.COMMANDS + portal.COMMANDS + workspace.COMMANDS:
+for command in files.COMMANDS + portal.COMMANDS + workspace.COMMANDS + [push, instance]:
     cli.add_command(command)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 import dagster as dg
 
 from assets.calendar import fiscal_years
-from assets.factory import DATASET_TAG, job_name, op_name
+from assets.factory import DATASET_TAG, job_name, op_name, years_name
 from assets.flow import EXIT_CODES, pick
 from assets.inbox import file_away, partition_for, past_limit, pending_files, unmatched_note
 from pipelines.definitions import build_definitions
@@ -46,6 +47,8 @@ class Runner:
         if with_portal:
             selection += ["preview"] + (["portal"] if self.workspace.config.promotes_automatically else [])
         config = {"file": file, "sha256": sha256, "confirm": confirm}
+        if year is not None:
+            add_year(self.instance, dataset, year)
         return self.defs.resolve_job_def(job_name(dataset)).execute_in_process(
             run_config={"ops": {op_name(dataset): {"config": config}}, **QUIET},
             instance=self.instance, raise_on_error=False, partition_key=year,
@@ -64,6 +67,12 @@ class Runner:
     def run_promote(self) -> dg.ExecuteInProcessResult:
         return self.defs.resolve_job_def("promote_job").execute_in_process(
             run_config=QUIET, instance=self.instance, raise_on_error=False, tags=process_tags())
+
+
+def add_year(instance: dg.DagsterInstance, dataset: str, year: str) -> None:
+    """Make a fiscal year a partition of the dataset before a run for it (the sensor does the same)."""
+    if not instance.has_dynamic_partition(years_name(dataset), year):
+        instance.add_dynamic_partitions(years_name(dataset), [year])
 
 
 @dataclass
@@ -101,9 +110,11 @@ def worst(codes: list[int]) -> int:
 def read_result(run: dg.ExecuteInProcessResult) -> Result:
     result = Result(run)
     for event in run.all_events:
-        if event.event_type_value == "ASSET_MATERIALIZATION":
-            meta = event.step_materialization_data.materialization.metadata
-            if "terbuka/outcome" in meta:
+        if event.event_type_value in ("ASSET_MATERIALIZATION", "ASSET_OBSERVATION"):
+            data = event.event_specific_data
+            meta = (data.materialization if event.event_type_value == "ASSET_MATERIALIZATION"
+                    else data.asset_observation).metadata
+            if "terbuka/outcome" in meta:  # each event carries the outcomes of its own files
                 result.outcomes += meta["terbuka/outcome"].value
         elif event.event_type_value == "STEP_FAILURE":
             data = event.step_failure_data
@@ -204,9 +215,11 @@ def run_pending(workspace: Workspace, echo=print, lang: str = "both") -> int:
     return worst([code, portal.exit_code])
 
 
-def backfill(workspace: Workspace, dataset: str, years: list[str], echo=print, lang: str = "both") -> int:
-    """Re-process a range of fiscal years, one run each, then rebuild the portal; returns the worst exit code."""
-    runner = Runner(workspace)
+def backfill(workspace: Workspace, dataset: str, years: list[str], echo=print, lang: str = "both",
+             runner: Runner | None = None) -> int:
+    """Re-process a range of fiscal years here, one run each, then rebuild the portal; returns the worst exit
+    code. (With a daemon running, `submit_backfill` makes it a Dagster backfill instead.)"""
+    runner = runner or Runner(workspace)
     code = 0
     for year in years:
         result = read_result(runner.run_dataset(dataset, year=year))
@@ -217,6 +230,35 @@ def backfill(workspace: Workspace, dataset: str, years: list[str], echo=print, l
     done = pick(lang, "dibangun ulang", "rebuilt") if portal.run.success else pick(lang, "GAGAL", "FAILED")
     echo(f"portal: {done} (run {portal.run.run_id[:8]})")
     return worst([code, portal.exit_code])
+
+
+BACKFILL_DAEMON = "BACKFILL"
+HEARTBEAT = 120.0  # seconds: a daemon heard from within this is running
+
+
+def daemon_running(instance: dg.DagsterInstance) -> bool:
+    """Whether a Dagster daemon for this instance is alive to run backfills (`terbuka dev`, or the service)."""
+    beat = instance.get_daemon_heartbeats().get(BACKFILL_DAEMON)
+    return bool(beat) and time.time() - beat.timestamp < HEARTBEAT
+
+
+def submit_backfill(runner: Runner, dataset: str, years: list[str]) -> str:
+    """A real Dagster backfill of the dataset's assets for these fiscal years, listed under Backfills in the UI
+    and run by the daemon (through the run queue, one run of the dataset at a time); the portal follows
+    through its automation. Returns the backfill id."""
+    from dagster._core.execution.backfill import PartitionBackfill  # noqa: PLC0415 - lazy: Dagster internals
+    from dagster._core.utils import make_new_backfill_id  # noqa: PLC0415 - lazy: Dagster internals
+
+    keys = [dg.AssetKey([dataset, stage]) for stage in ("raw", "clean", "release")]
+    for year in years:
+        add_year(runner.instance, dataset, year)
+    backfill = PartitionBackfill.from_asset_partitions(
+        backfill_id=make_new_backfill_id(), asset_graph=runner.defs.resolve_asset_graph(), partition_names=years,
+        asset_selection=keys, backfill_timestamp=time.time(), tags={DATASET_TAG: dataset, "terbuka/file": "(backfill)"},
+        dynamic_partitions_store=runner.instance, all_partitions=False,
+        title=f"{dataset} {years[0]}–{years[-1]}", description=f"terbuka backfill {dataset}", run_config=None)
+    runner.instance.add_backfill(backfill)
+    return backfill.backfill_id
 
 
 def valid_years(first: int, last: int) -> tuple[list[str], list[str]]:

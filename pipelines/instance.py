@@ -1,5 +1,6 @@
 """The workspace's own Dagster instance: its dagster.yaml (telemetry off, runs of one dataset queued one at a
-time, run monitoring), the environment Dagster reads, and runs left behind by killed processes."""
+time, run monitoring; SQLite in the workspace, or PostgreSQL when DAGSTER_PG_URL is set), the environment
+Dagster reads, and runs left behind by killed processes."""
 
 from __future__ import annotations
 
@@ -37,16 +38,37 @@ run_monitoring:
   max_resume_run_attempts: 0
   poll_interval_seconds: 30
 """
+# With DAGSTER_PG_URL set, runs, events and schedules live in PostgreSQL (a deployed instance: the webserver,
+# the daemon and every worker share it). Only the variable's name is written: Dagster reads the URL, password
+# included, from the environment when it starts.
+PG_ENV = "DAGSTER_PG_URL"
+POSTGRES_STORAGE = f"""\
+# Runs, events and schedules in PostgreSQL: {PG_ENV} is set where terbuka ran.
+storage:
+  postgres:
+    postgres_url:
+      env: {PG_ENV}
+"""
+OURS = (DAGSTER_YAML, DAGSTER_YAML + POSTGRES_STORAGE)  # what `prepare` writes; anything else is an operator's
 PID_TAG, HOST_TAG, STARTED_TAG = "terbuka/pid", "terbuka/host", "terbuka/process_started"
 
 
+def instance_yaml() -> str:
+    """The dagster.yaml for this environment: SQLite in state/dagster/ (the embedded default), or PostgreSQL
+    when DAGSTER_PG_URL is set (the one place that variable is read)."""
+    return DAGSTER_YAML + (POSTGRES_STORAGE if os.environ.get(PG_ENV, "").strip() else "")
+
+
 def prepare(workspace: Workspace) -> None:
-    """Write the instance's dagster.yaml when missing, and point Dagster at it for this process (the one
-    place the environment is set): DAGSTER_HOME in the workspace, telemetry off."""
+    """Write the instance's dagster.yaml when missing, or when it is one terbuka wrote for the other storage
+    (DAGSTER_PG_URL set or unset since), and point Dagster at it for this process (the one place the
+    environment is set): DAGSTER_HOME in the workspace, telemetry off. An operator's own file is left alone."""
     workspace.ensure()
     config = workspace.dagster_home / "dagster.yaml"
-    if not config.exists():
-        write_atomic(config, DAGSTER_YAML)
+    wanted = instance_yaml()
+    current = config.read_text(encoding="utf-8") if config.exists() else None
+    if current != wanted and (current is None or current in OURS):
+        write_atomic(config, wanted)
     os.environ["DAGSTER_HOME"] = str(workspace.dagster_home)
     os.environ["DAGSTER_DISABLE_TELEMETRY"] = "1"
 

@@ -4,7 +4,7 @@ import json
 
 import dagster as dg
 
-from assets.factory import DATASET_TAG, job_name, op_name
+from assets.factory import DATASET_TAG, job_name, op_name, years_name
 from assets.inbox import Dropped, file_away, pending_files, unmatched_note
 from pipelines.instance import fail_dead_runs
 from publish.workspace import Workspace
@@ -125,6 +125,11 @@ def build_inbox_sensor(jobs: list) -> dg.SensorDefinition:
                                          sort_keys=True))
         if not requests:
             return dg.SkipReason(" ".join(notes) or "no new file in inbox/")
-        return requests
+        years = {}  # the fiscal years these files are for become partitions first (years_name per dataset)
+        for request in requests:
+            if request.partition_key:
+                years.setdefault(years_name(request.tags[DATASET_TAG]), set()).add(request.partition_key)
+        return dg.SensorResult(run_requests=requests, dynamic_partitions_requests=[
+            dg.AddDynamicPartitionsRequest(name, sorted(keys)) for name, keys in sorted(years.items())])
 
     return inbox_sensor

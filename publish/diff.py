@@ -31,11 +31,13 @@ KEEP_ROWS = 500  # rows of each kind listed in changes.json; changes.csv lists a
 #                       (to_version); from_stage = to_stage.
 #   comparison=stage:   within this release (from_version = to_version), a stage against the stage before
 #                       it in the declared order (murni -> pergeseran -> perubahan) of the same period.
-# breakdown is the declared grouping (skpd, kelompok_rekening), group its code, label its name when known,
-# measure the summed column (anggaran, in rupiah); before/after are the two totals (empty: the group had no
-# lines there), delta = after - before, percent = delta / before * 100 rounded to 2 decimals (empty when
-# before is empty or zero). Stages are compared, never added together.
-TOTALS_COLUMNS = ["comparison", "breakdown", "group", "label", "period", "from_version", "from_stage",
+# breakdown is the declared grouping (skpd, kelompok_rekening), account the account the group's lines are in
+# (declared `account`, e.g. 4 revenue, 5 spending, 6.1 and 6.2 financing: an agency's revenue and its spending are
+# two groups, never one sum), group its code, label its name when known, measure the summed column (anggaran, in
+# rupiah); before/after are the two totals (empty: the group had no lines there), delta = after - before,
+# percent = delta / before * 100 rounded to 2 decimals (empty when before is empty or zero). Stages are
+# compared, never added together.
+TOTALS_COLUMNS = ["comparison", "breakdown", "account", "group", "label", "period", "from_version", "from_stage",
                   "to_version", "to_stage", "measure", "before", "after", "delta", "percent"]
 
 # Field attributes whose change is reported in the `schema` section of changes.json.
@@ -164,7 +166,8 @@ def totals(con: duckdb.DuckDBPyConnection, old: str | None, new: str, declaratio
     con = _connect(con, old, new, declaration)
     measure, period, stage = spec["measure"], spec["period"], spec.get("stage")
     leaf = spec.get("where", "TRUE")
-    out = {"measure": measure, "period": period, "stage": stage, "groups": {}}
+    account = spec.get("account", "NULL")
+    out = {"measure": measure, "period": period, "stage": stage, "account": spec.get("account"), "groups": {}}
     slice_cols = [c for c in (period, stage) if c]
     slice_sql = ", ".join(_q(c) for c in slice_cols)
     for name, expr in spec["groups"].items():
@@ -172,9 +175,9 @@ def totals(con: duckdb.DuckDBPyConnection, old: str | None, new: str, declaratio
         label_sql = f", any_value({label}) AS label" if label else ", NULL AS label"
 
         def grouped(table: str) -> dict:
-            rows = con.execute(f"SELECT {slice_sql}, ({expr}) AS grp{label_sql}, sum({_q(measure)}) "
-                               f"FROM {table} WHERE {leaf} GROUP BY ALL").fetchall()
-            return {(*r[:len(slice_cols)], r[len(slice_cols)]): (r[-2], r[-1]) for r in rows}
+            rows = con.execute(f"SELECT {slice_sql}, ({account}) AS acct, ({expr}) AS grp{label_sql}, "
+                               f"sum({_q(measure)}) FROM {table} WHERE {leaf} GROUP BY ALL").fetchall()
+            return {tuple(r[:len(slice_cols) + 2]): (r[-2], r[-1]) for r in rows}
 
         after = grouped("new_t")
         before = grouped("old_t") if old is not None else {}
@@ -183,7 +186,7 @@ def totals(con: duckdb.DuckDBPyConnection, old: str | None, new: str, declaratio
             a = after.get(k, (None, None))[1]
             b = before.get(k, (None, None))[1]
             if a != b:
-                moved.append({**dict(zip(slice_cols, k[:-1])), "group": k[-1],
+                moved.append({**dict(zip(slice_cols, k[:-2])), "account": k[-2], "group": k[-1],
                               "label": (after.get(k) or before.get(k))[0], "before": b, "after": a,
                               "delta": (a or 0) - (b or 0), "percent": _pct(a, b)})
         out["groups"][name] = moved
@@ -196,6 +199,7 @@ def stage_movement(con, spec: dict) -> list[dict]:
     """For each period, each stage against the stage before it (murni -> pergeseran -> perubahan)."""
     measure, period, stage, order = spec["measure"], spec["period"], spec["stage"], spec["stageOrder"]
     leaf = spec.get("where", "TRUE")
+    account = spec.get("account", "NULL")
     present = con.execute(f"SELECT DISTINCT {_q(period)}, {_q(stage)} FROM new_t ORDER BY 1").fetchall()
     by_period: dict = {}
     for p, s in present:
@@ -207,15 +211,16 @@ def stage_movement(con, spec: dict) -> list[dict]:
             for name, expr in spec["groups"].items():
                 label = spec.get("labels", {}).get(name)
                 rows = con.execute(
-                    f"SELECT ({expr}) AS grp, sum({_q(measure)}) FILTER (WHERE {_q(stage)} = ?) AS a, "
+                    f"SELECT ({account}) AS acct, ({expr}) AS grp, "
+                    f"sum({_q(measure)}) FILTER (WHERE {_q(stage)} = ?) AS a, "
                     f"sum({_q(measure)}) FILTER (WHERE {_q(stage)} = ?) AS b, "
                     f"{f'any_value({label})' if label else 'NULL'} AS label FROM new_t "
-                    f"WHERE {_q(stage)} IN (?, ?) AND {_q(period)} = ? AND {leaf} GROUP BY 1 ORDER BY 1",
+                    f"WHERE {_q(stage)} IN (?, ?) AND {_q(period)} = ? AND {leaf} GROUP BY 1, 2 ORDER BY 1, 2",
                     [prev, cur, prev, cur, p]).fetchall()
                 result.append({"period": p, "from": prev, "to": cur, "group": name,
-                               "rows": [{"group": g, "label": lab, "before": a, "after": b,
+                               "rows": [{"account": acct, "group": g, "label": lab, "before": a, "after": b,
                                          "delta": (b or 0) - (a or 0), "percent": _pct(b, a)}
-                                        for g, a, b, lab in rows if a != b]})
+                                        for acct, g, a, b, lab in rows if a != b]})
     return result
 
 
@@ -235,14 +240,16 @@ def totals_csv(changes: dict, path: Path, declaration: Declaration) -> None:
     lines = []
     for breakdown, rows in (moved.get("groups") or {}).items():
         for m in rows:
-            lines.append({"comparison": "version", "breakdown": breakdown, "group": m["group"],
+            lines.append({"comparison": "version", "breakdown": breakdown, "account": m.get("account"),
+                          "group": m["group"],
                           "label": m.get("label") or accounts.get(str(m["group"])), "period": m.get(period),
                           "from_version": changes.get("from"), "from_stage": m.get(stage),
                           "to_version": changes.get("to"), "to_stage": m.get(stage), "measure": measure,
                           **{k: m[k] for k in ("before", "after", "delta", "percent")}})
     for s in moved.get("stages") or []:
         for m in s["rows"]:
-            lines.append({"comparison": "stage", "breakdown": s["group"], "group": m["group"],
+            lines.append({"comparison": "stage", "breakdown": s["group"], "account": m.get("account"),
+                          "group": m["group"],
                           "label": m.get("label") or accounts.get(str(m["group"])), "period": s["period"],
                           "from_version": changes.get("to"), "from_stage": s["from"],
                           "to_version": changes.get("to"), "to_stage": s["to"], "measure": measure,
@@ -252,7 +259,7 @@ def totals_csv(changes: dict, path: Path, declaration: Declaration) -> None:
     def sort_key(line):
         return (line["comparison"] != "version", order.index(line["breakdown"]) if line["breakdown"] in order else 99,
                 str(line["period"]), stages.get(line["from_stage"], 99), str(line["from_stage"]),
-                str(line["group"]))
+                str(line["account"]), str(line["group"]))
 
     with open(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, TOTALS_COLUMNS, lineterminator="\r\n")

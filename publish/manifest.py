@@ -11,8 +11,8 @@ from publish.files import sha256_file
 MANIFEST = "SHA256SUMS"
 RELEASE = "release.json"
 # Rendered by the portal into each version folder, never part of the release: the version's page (a tombstone
-# after withdrawal) and fiscal/, the Fiscal Data Package derived from the version's data (publish/fiscal.py).
-RENDERED = {"index.html", "fiscal"}
+# after withdrawal). Everything derived from the data (XLSX, Fiscal Data Package) is written at release time.
+RENDERED = {"index.html"}
 
 
 def write_manifest(folder: Path) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from jinja2 import Environment, select_autoescape
@@ -31,7 +32,8 @@ FIXES = {
 }
 
 PAGE = """<!doctype html>
-<html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="id"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Berkas ditolak: {{ report.source }} — {{ report.dataset }}</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;color:#1a1a1a}
 table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{border:1px solid #999;padding:.25rem .5rem;text-align:left;vertical-align:top}
@@ -85,3 +87,32 @@ def quarantine_file(workspace: Workspace, report: Report, data: bytes | Path, fi
     write_json_atomic(folder / "meta.json", {"source": Path(filename).name, "sha256": report.sha256,
                                              "quarantined": when.isoformat().replace("+00:00", "Z")})
     return folder
+
+
+def inert_markdown(text) -> str:
+    """A value from the file as inert Markdown text: it never becomes a link, an image, markup or a new cell."""
+    return re.sub(r"([\\`*_{}\[\]()#+!|<>~])", r"\\\1", str(text)).replace("\n", " ")
+
+
+def report_markdown(report: Report, examples: int = 5) -> str:
+    """The bilingual report as Markdown, for the Dagster UI (readable from any browser, unlike a server path)."""
+    head = (f"**{inert_markdown(report.source)}** — {report.rows} baris / rows, {report.errors} kesalahan / errors, "
+            f"{report.warnings} peringatan / warnings")
+    out = [head, ""]
+    for n, group in enumerate((g for g in report.groups() if g["severity"] != "info"), start=1):
+        out.append(f"### {n}. {inert_markdown(group['note_id'] or group['note'])} ({group['count']}×, {group['severity']})")
+        out.append(f"_{inert_markdown(group['note'])}_  ")
+        where = f"`{group['type']}`" + (f" · kolom / column `{group['field']}`" if group["field"] else "")
+        out.append(f"Jenis / type: {where}")
+        if group["type"] in FIXES:
+            fix_id, fix_en = FIXES[group["type"]]
+            out.append(f"\nCara memperbaiki: {fix_id}  \n_How to fix: {fix_en}_")
+        rows = [e for e in group["examples"][:examples] if e.get("row")]
+        if rows:
+            out += ["", "| baris / row | kolom / column | nilai / value |", "|---|---|---|"]
+            out += [f"| {e['row']} | {inert_markdown(e.get('field') or '')} | {inert_markdown('' if e.get('value') is None else e['value'])} |"
+                    for e in rows]
+        out.append("")
+    out.append(f"Perbaiki berkas lalu letakkan lagi di `inbox/{report.dataset}/` / fix the file and drop it into "
+               f"`inbox/{report.dataset}/` again.")
+    return "\n".join(out)

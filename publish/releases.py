@@ -219,11 +219,11 @@ def classify(previous: dict | None, content: str, schema: str, metadata: str) ->
     return None
 
 
-def _write_data(stage: Path, work: WorkTable, rows: int, content: str,
-                declaration: Declaration) -> tuple[list[dict], list[dict]]:
-    """data.parquet and the per-year files, from `merged` in batches (data.csv is already written, its SHA-256
-    `content`: it is hashed first). The files of a year that holds every row are the whole table's files
-    again, copied rather than written twice."""
+def _write_data(stage: Path, work: WorkTable, rows: int, content: str, declaration: Declaration,
+                about: dict) -> tuple[list[dict], list[dict]]:
+    """data.parquet, the per-year files, data.xlsx and the Fiscal Data Package, from `merged` in batches
+    (data.csv is already written, its SHA-256 `content`: it is hashed first). The files of a year that holds
+    every row are the whole table's files again, copied rather than written twice."""
     schema = writers.arrow_schema(declaration)
     every = f"SELECT {merge.columns(declaration)} FROM merged"
     hashed = {"data.parquet": writers.write_parquet(work.reader(every), stage / "data.parquet", schema),
@@ -231,7 +231,7 @@ def _write_data(stage: Path, work: WorkTable, rows: int, content: str,
     title = declaration.resource.get("title", declaration.id)
     resources = [writers.resource_entry(declaration, declaration.id, stage / "data.csv", rows, title, content)]
     files = [writers.file_entry(stage / "data.parquet", "parquet", "application/vnd.apache.parquet",
-                                hashed["data.parquet"])]
+                                sha256=hashed["data.parquet"])]
     if declaration.partition:
         column = quoted(declaration.partition)
         years = work.con.execute(f"SELECT {column}, count(*) FROM merged WHERE {column} IS NOT NULL "
@@ -251,7 +251,8 @@ def _write_data(stage: Path, work: WorkTable, rows: int, content: str,
             resources.append(writers.resource_entry(declaration, f"{declaration.id}-{year}", csv_path,
                                                     part, f"{title} {year}", hashed[csv_path.name]))
             files.append(writers.file_entry(pq_path, "parquet", "application/vnd.apache.parquet",
-                                            hashed[pq_path.name]))
+                                            sha256=hashed[pq_path.name]))
+    files += writers.write_derived(stage, work, every, rows, declaration, about)  # XLSX, FDP: in the manifest
     return resources, files
 
 
@@ -308,7 +309,9 @@ def write_release(workspace: Workspace, declaration: Declaration, incoming: Work
                 raise StoreDamaged(f"{declaration.id} {version} already exists; the release store is inconsistent")
             when = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).replace(microsecond=0)
             created = when.isoformat().replace("+00:00", "Z")
-            resources, files = _write_data(stage, work, rows, content, declaration)
+            resources, files = _write_data(stage, work, rows, content, declaration, {
+                "version": version, "created": created, "base_url": base_url,
+                "publisher": (workspace.config.get("publisher") or {}).get("name")})
             writing.advance(rows)
             if old is not None and not carried:  # the old values do not fit the new types: compared as text
                 merge.text_tables(work, old, declaration)

@@ -136,10 +136,44 @@ def realisasi_2025(rng: random.Random, lines: dict) -> dict:
     return out
 
 
+def pembiayaan(stem: str, lines: dict) -> dict:
+    """The file's financing lines (akun 6): the declared amounts, and the balancing one sized so that revenue
+    plus financing receipts equal spending plus financing outlays, as an enacted APBD must."""
+    out = {(kode, TANPA_SUB, rek): amounts[stem] for kode, rek, _, amounts in data.PEMBIAYAAN
+           if amounts[stem] != data.BALANCING}
+    balancing = [(kode, rek) for kode, rek, _, amounts in data.PEMBIAYAAN if amounts[stem] == data.BALANCING]
+
+    def total(prefix: str, among: dict) -> int:
+        return sum(v for k, v in among.items() if k[2].startswith(prefix))
+
+    gap = total("4", lines) + total("6.1", out) - total("5", lines) - total("6.2", out)
+    for kode, rek in balancing:
+        receipt = rek.startswith("6.1")
+        if (gap < 0) != receipt:
+            raise ValueError(f"{stem}: {rek} cannot balance a gap of {gap} rupiah")
+        out[(kode, TANPA_SUB, rek)] = abs(gap)
+        gap = 0
+    return out
+
+
+def realisasi_pembiayaan(lines: dict, year_end: bool) -> dict:
+    """Financing realised: at year end every line as planned; mid-year only the receipts, which are known
+    (last year's surplus is counted in January); outlays are not reported yet."""
+    return {k: v for k, v in lines.items() if year_end or k[2].startswith("6.1")}
+
+
 def budgets(rng: random.Random) -> list[tuple[dict, dict]]:
     """(anggaran, realisasi) per file of data.APBD_BERKAS, each keyed by (skpd, sub kegiatan, rekening)."""
     murni = murni_2024(rng)
     perubahan = perubahan_2024(rng, murni)
     next_year = murni_2025(rng, perubahan)
-    return [(murni, {}), (perubahan, realisasi_2024(rng, perubahan)), (next_year, realisasi_2025(rng, next_year))]
+    out = [(murni, {}), (perubahan, realisasi_2024(rng, perubahan)), (next_year, realisasi_2025(rng, next_year))]
+    # Financing lines come last, so the random draws of the revenue and spending lines stay as they were.
+    for berkas, (lines, realised) in zip(data.APBD_BERKAS, out):
+        financing = pembiayaan(berkas["stem"], lines)
+        if realised:
+            year_end = (berkas["posisi"] or "").endswith("-12-31")  # the report's date: the year closed
+            realised.update(realisasi_pembiayaan(financing, year_end))
+        lines.update(financing)
+    return [(dict(sorted(lines.items())), realised) for lines, realised in out]
 

@@ -26,10 +26,11 @@ def generate_sample(inbox: Path) -> list[Path]:
         (inbox / "wilayah" / "wilayah_sukamaju.csv", wilayah_csv(random.Random(SEED))),
         (inbox / "peraturan" / "jdih_export.json", peraturan_json()),
     ]
-    for berkas, (anggaran, realisasi) in zip(data.APBD_BERKAS, budgets(random.Random(SEED + 1))):
+    drawn = budgets(random.Random(SEED + 1))
+    for berkas, (anggaran, realisasi) in zip(data.APBD_BERKAS, drawn):
         content = apbd_xlsx(berkas, anggaran, realisasi, random.Random(f"{SEED}-{berkas['stem']}"))
         files.append((inbox / "apbd" / f"{berkas['stem']}.xlsx", content))
-    files.append((inbox / "kinerja" / "kinerja_2024.csv", kinerja_csv()))
+    files.append((inbox / "kinerja" / "kinerja_2024.csv", kinerja_csv(year_end(drawn, 2024))))
     for path, content in files:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
@@ -98,13 +99,33 @@ def angka_id(value: float, decimals: int | None = None) -> str:
     return text.replace(".", ",")
 
 
-def kinerja_csv() -> bytes:
-    """Performance indicators 2024: Windows-1252, semicolons, CRLF, decimal commas."""
+def year_end(drawn: list[tuple[dict, dict]], year: int) -> tuple[dict, dict]:
+    """(anggaran, realisasi) of the last budget file of `year` that reports its realisation as of 31 December."""
+    closing = [pair for berkas, pair in zip(data.APBD_BERKAS, drawn)
+               if berkas["tahun"] == year and (berkas["posisi"] or "").endswith("-12-31")]
+    if not closing:
+        raise ValueError(f"no budget file of {year} reports a year-end realisation")
+    return closing[-1]
+
+
+def realisation_rate(budget: tuple[dict, dict], prefix: str) -> float:
+    """Realised over budgeted, in percent, of the lines whose account starts with `prefix` (4.1: own-source
+    revenue, 5: spending), as the performance report states it: two decimals."""
+    anggaran, realisasi = budget
+    keys = [k for k in anggaran if k[2] == prefix or k[2].startswith(prefix + ".")]
+    return round(sum(realisasi[k] for k in keys) / sum(anggaran[k] for k in keys) * 100, 2)
+
+
+def kinerja_csv(budget: tuple[dict, dict]) -> bytes:
+    """Performance indicators 2024: Windows-1252, semicolons, CRLF, decimal commas. Indicators measured on the
+    budget take their realisation from `budget`, the year's closing (anggaran, realisasi)."""
     nama_skpd = {s.kode: s.nama for s in data.SKPD}
     rows = [["Tahun", "Kode Wilayah", "Kode SKPD", "Perangkat Daerah", "Kode Indikator", "Indikator Kinerja",
              "Satuan", "Target", "Realisasi", "Capaian (%)"]]
     for kode, indikator in data.KINERJA_2024.items():
-        for kode_ind, uraian, satuan, target, real in indikator:
+        for kode_ind, uraian, satuan, target, real, dari_apbd in indikator:
+            if dari_apbd:
+                real = realisation_rate(budget, dari_apbd)
             capaian = round(real / target * 100, 2)
             rows.append(["2024", data.KODE_WILAYAH, kode, nama_skpd[kode], kode_ind, uraian, satuan,
                          angka_id(target), angka_id(real), angka_id(capaian, 2)])

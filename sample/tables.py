@@ -36,8 +36,10 @@ def _csv(name: str) -> list[dict]:
     return [{k: (v if v != "" else None) for k, v in row.items()} for row in csv.DictReader(io.StringIO(text))]
 
 
-def _number(text: str) -> int | float:
-    """'98' -> 98, '97.6' -> 97.6: written as the source tables had them."""
+def _number(text: str | None) -> int | float | None:
+    """'98' -> 98, '97.6' -> 97.6: written as the source tables had them; empty stays None."""
+    if text is None:
+        return None
     return float(text) if "." in text else int(text)
 
 
@@ -76,6 +78,13 @@ PENDAPATAN_2025_BARU = [(r["kode_skpd"], r["kode_rekening"], r["nama"], int(r["t
                         for r in _pendapatan if r["mulai"] == "2025"]
 PENDAPATAN_2025_HAPUS = {r["kode_rekening"] for r in _pendapatan if r["akhir"] == "2024"}
 
+# Financing lines (akun 6) per budget file: (kode SKPD, kode rekening, nama, {file stem: amount}); the amount
+# "seimbang" is what balances the file's budget (pendapatan + penerimaan = belanja + pengeluaran pembiayaan).
+BALANCING = "seimbang"
+PEMBIAYAAN = [(r["kode_skpd"], r["kode_rekening"], r["nama"],
+               {k: (v if v == BALANCING else int(v)) for k, v in r.items() if k.startswith("APBD_")})
+              for r in _csv("pembiayaan.csv")]
+
 # Sub kegiatan first budgeted in a later file: (kode SKPD, sub).
 _baru = _csv("sub_kegiatan_baru.csv")
 SUB_BARU_PERUBAHAN_2024 = [(r["kode_skpd"], r["kode_sub_kegiatan"]) for r in _baru
@@ -92,9 +101,12 @@ HUBUNGAN = [(r["relasi"], r["dari"], r["ke"]) for r in _csv("hubungan.csv")]
 # only through the aliases in schemas/apbd/source.json.
 APBD_BERKAS = [{**b, "dibuat": tuple(b["dibuat"])} for b in _json("apbd_berkas.json")]
 
-# Performance indicators 2024: kode SKPD -> [(kode, indikator, satuan, target, realisasi)].
+# Performance indicators 2024: kode SKPD -> [(kode, indikator, satuan, target, realisasi, account prefix)].
+# An indicator measured on the budget itself (the share of revenue collected, of spending realised) names the
+# account prefix in `dari_apbd` and has no realisasi of its own: the generator computes it from the sample's
+# year-end budget, so the performance data never contradicts the budget data.
 KINERJA_2024: dict[str, list[tuple]] = {}
 for _row in _csv("kinerja_2024.csv"):
     KINERJA_2024.setdefault(_row["kode_skpd"], []).append(
         (_row["kode_indikator"], _row["indikator"], _row["satuan"], _number(_row["target"]),
-         _number(_row["realisasi"])))
+         _number(_row["realisasi"]), _row["dari_apbd"]))

@@ -56,17 +56,22 @@ def apbd_xlsx(berkas: dict, anggaran: dict, realisasi: dict, rng: random.Random)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="D9E1F2")
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    # The date the realisation is reported as of ("posisi per"): on every line of a file that reports one.
+    posisi = dt.date.fromisoformat(berkas["posisi"]) if berkas["posisi"] else None
     for row, ((skpd, sub, rek), pagu) in enumerate(anggaran.items(), start=6):
         sheet.append([berkas["tahun"], berkas["tahap"], data.KODE_WILAYAH, skpd, nama_skpd[skpd],
                       *klasifikasi(sub), rek, _nama_rekening(rek),
-                      _amount(pagu, rng), _amount(realisasi.get((skpd, sub, rek)), rng), berkas["dasar_hukum"]])
+                      _amount(pagu, rng), _amount(realisasi.get((skpd, sub, rek)), rng), posisi,
+                      berkas["dasar_hukum"]])
+        if posisi:
+            sheet.cell(row, 18).number_format = "dd/mm/yyyy"
         for cell in (sheet.cell(row, 16), sheet.cell(row, 17)):
             if isinstance(cell.value, int):
                 cell.number_format = "#,##0"
             elif cell.value is not None:
                 cell.alignment = Alignment(horizontal="right")
-    widths = (8, 14, 9, 24, 36, 7, 40, 10, 48, 14, 48, 19, 56, 19, 52, 18, 18, 15)
-    for column, size in zip("ABCDEFGHIJKLMNOPQR", widths):
+    widths = (8, 14, 9, 24, 36, 7, 40, 10, 48, 14, 48, 19, 56, 19, 52, 18, 18, 12, 15)
+    for column, size in zip("ABCDEFGHIJKLMNOPQRS", widths):
         sheet.column_dimensions[column].width = size
     sheet.freeze_panes = "A6"
     book.properties.creator = "BKAD Kabupaten Sukamaju"
@@ -77,7 +82,8 @@ def apbd_xlsx(berkas: dict, anggaran: dict, realisasi: dict, rng: random.Random)
 def _nama_rekening(rekening: str) -> str:
     if rekening in data.REKENING:
         return data.REKENING[rekening][0]
-    return next(row[2] for row in data.PENDAPATAN + data.PENDAPATAN_2025_BARU if row[1] == rekening)
+    named = [row[:3] for row in data.PENDAPATAN + data.PENDAPATAN_2025_BARU + data.PEMBIAYAAN]
+    return next(nama for _, kode, nama in named if kode == rekening)
 
 
 def _amount(value: int | None, rng: random.Random) -> int | str | None:

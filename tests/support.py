@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from pathlib import Path
@@ -37,3 +38,21 @@ def take(ws: Workspace, dataset: str, data: str | bytes, name: str, year: str | 
         return process_file(Workspace(ws.root), Intake(dataset, path, year=year, **more))
     finally:
         path.unlink(missing_ok=True)
+
+
+def tick(ws: Workspace, cursor: str | None = None, instance=None, later: float = 3600):
+    """One evaluation of the inbox sensor, `later` seconds after the previous one (so a file looked at then has
+    settled): the run requests it made (or its SkipReason) and the cursor it left."""
+    import dagster as dg  # noqa: PLC0415 - lazy: this module also serves tests that run without Dagster
+
+    from pipelines.definitions import build_definitions  # noqa: PLC0415 - lazy: Dagster behind it
+
+    if cursor:
+        state = json.loads(cursor)
+        for look in state.get("looks", {}).values():
+            look["since"] -= later
+        cursor = json.dumps(state)
+    sensor = build_definitions(ws).resolve_sensor_def("inbox_sensor")
+    with dg.build_sensor_context(resources={"terbuka": ws}, cursor=cursor, instance=instance) as context:
+        answer = sensor(context)
+        return (answer.run_requests if isinstance(answer, dg.SensorResult) else answer), context.cursor

@@ -183,13 +183,17 @@ def run(workspace, lang):
 @click.argument("dataset")
 @click.option("--from", "first", required=True, type=int, help="First fiscal year.")
 @click.option("--to", "last", required=True, type=int, help="Last fiscal year (inclusive).")
+@click.option("--here", is_flag=True, help="Run the years in this process even when a Dagster daemon is running.")
 @output_options
 @workspace_option
-def backfill(workspace, dataset, first, last, lang):
+def backfill(workspace, dataset, first, last, here, lang):
     """Re-process DATASET for a range of fiscal years, one Dagster run per year, then rebuild the portal.
 
     Each year's run takes a waiting file for that year, or re-checks the files behind that year of
     the latest release (after a declaration or a referenced dataset changed). Other years are untouched.
+    When the workspace's Dagster daemon runs (`terbuka dev` or the service), this submits a Dagster
+    backfill, listed under Backfills in the UI and run by the daemon; otherwise (or with --here) the
+    years run here, one after the other, and the outcome of each is printed.
 
     \b
     {exit_codes}
@@ -206,7 +210,13 @@ def backfill(workspace, dataset, first, last, lang):
     years, outside = headless.valid_years(first, last)
     if outside:
         raise UserError(f"fiscal years {', '.join(outside)} cannot be processed (the first is 2015, the last next year)")
-    sys.exit(headless.backfill(workspace, dataset, years, echo=click.echo, lang=lang))
+    runner = headless.Runner(workspace)
+    if not here and headless.daemon_running(runner.instance):
+        backfill_id = headless.submit_backfill(runner, dataset, years)
+        click.echo(pick(lang, f"backfill {backfill_id} dikirim ke daemon Dagster; ikuti di antarmuka (Backfills)",
+                        f"backfill {backfill_id} submitted to the Dagster daemon; follow it in the UI (Backfills)"))
+        sys.exit(0)
+    sys.exit(headless.backfill(workspace, dataset, years, echo=click.echo, lang=lang, runner=runner))
 
 
 @click.command()

@@ -67,7 +67,7 @@ def promote(workspace, lang):
                              "run `terbuka build-site` (or materialize `preview` in the UI) first"))
     result = headless.read_result(headless.Runner(workspace).run_promote())
     ok = result.run.success and result.verify == []
-    click.echo(f"portal → site/: " + (pick(lang, "terverifikasi", "verified") if ok
+    click.echo("portal → site/: " + (pick(lang, "terverifikasi", "verified") if ok
                                         else pick(lang, "VERIFY MENEMUKAN MASALAH", "VERIFY FOUND PROBLEMS")))
     for line in result.lines(lang):
         click.echo(f"  {line}")

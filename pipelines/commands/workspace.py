@@ -11,6 +11,7 @@ import click
 from assets.flow import pick
 from assets.status import gather, lines
 from pipelines.options import lang_option, output_options, workspace_option
+from pipelines.service import WORKSPACE_YAML
 from publish.declarations import read_declarations
 from publish.ledger import rebuild
 from publish.releases import latest_release
@@ -108,7 +109,7 @@ def dev(workspace, port):
     """
     dagster()[1].prepare(workspace)  # the workspace's dagster.yaml (telemetry off, queued runs) and DAGSTER_HOME
     env = dict(os.environ, TERBUKA_WORKSPACE=str(workspace.root))
-    args = ["dagster", "dev", "-h", "127.0.0.1", "-p", str(port), "-m", "pipelines.definitions"]
+    args = ["dagster", "dev", "-h", "127.0.0.1", "-p", str(port), "-w", str(WORKSPACE_YAML)]  # location `terbuka`
     os.execvpe(args[0], args, env)
 
 

@@ -9,11 +9,13 @@ from pathlib import Path
 
 from publish.files import place_folder, point_symlink, write_if_changed
 from publish.progress import step
-from publish.portal import budget as budget_pages
-from publish.portal import (ckan, dcat, dcat_us, feeds, fiscal, jdih, pagefind, pages, performance, regulations,
+from publish.portal import explorer
+from publish.portal.budget import Budget
+from publish.portal import (citation, ckan, dcat, dcat_us, feeds, jdih, pagefind, pages, performance, regulations,
                             sitemap, transparency)
 from publish.portal.context import Site, load_site
 from publish.portal.render import Page, Renderer
+from publish.portal.urls import placeable
 from publish.portal.views import BUDGET, PERFORMANCE, REGULATIONS, View, declared_views, navigation, of_kind
 from publish.releases import INDEX, LATEST, RENDERED, WITHDRAWN
 from publish.workspace import Workspace
@@ -26,22 +28,22 @@ MANIFEST = ".portal-files"  # what the last build generated, so the next one can
 def site_pages(site: Site, views: list[View]) -> list[Page]:
     """Every page of the portal (each is rendered in Indonesian and English): the core pages, then the views
     the datasets declare."""
-    budgets = [budget_pages.Budget(site, v) for v in of_kind(views, BUDGET)]
+    budgets = [Budget(site, v) for v in of_kind(views, BUDGET)]
     first = budgets[0] if budgets else None
-    out = [pages.home(site, first and first.view, first and budget_pages.home_figures(first))]
+    out = [pages.home(site, first and first.view, first and explorer.home_figures(first), explorer.WORDS)]
     out += pages.catalog(site)
     for d in site.datasets:
         out.append(pages.dataset(site, d, views))
         out += [pages.release(site, d, rel) for rel in d.releases]
     for budget in budgets:
-        out += budget_pages.pages(site, budget, views)
+        out += explorer.pages(site, budget, views)
     for view in of_kind(views, REGULATIONS):
-        citing = [b for b in budgets if budget_pages.register_of(b, views) is view]
+        citing = [b for b in budgets if explorer.register_of(b, views) is view]
         out += regulations.pages(site, view, citing)
     for view in of_kind(views, PERFORMANCE):
         out += performance.pages(site, view)
     out += transparency.pages(site)
-    out += [pages.search(site, views), pages.developers(site)]
+    out += [pages.search(site, views), pages.developers(site), pages.glossary_page(site)]
     return out
 
 
@@ -49,13 +51,19 @@ def render_site(site: Site) -> dict[str, str | bytes]:
     """{path under the site root: content} for every generated file."""
     views = declared_views(site)
     renderer = Renderer(site, navigation(views))
-    page_list = site_pages(site, views)
+    page_list = []
+    for page in site_pages(site, views):
+        if placeable(page.route):
+            page_list.append(page)
+        else:  # a route made of a value from the data ("..", "a//b"): no page rather than one in the wrong place
+            log.warning("page skipped: its route %r, made from the data, does not name a folder inside the site "
+                        "/ halaman dilewati: rutenya bukan folder di dalam situs", page.route)
     out: dict[str, str | bytes] = {}
     with step(("membangun portal", "building the portal"), total=len(page_list), unit="pages") as building:
         for page in page_list:
             out.update(renderer.render(page))
             building.advance()
-    for module in (dcat, dcat_us, feeds, ckan, fiscal, jdih, transparency):
+    for module in (citation, dcat, dcat_us, feeds, ckan, jdih, transparency):
         out.update(module.files(site))
     out.update(sitemap.files(site, [p.route for p in page_list]))
     for asset in sorted(STATIC.iterdir()):

@@ -19,7 +19,6 @@ import re
 import uuid
 from urllib.parse import parse_qs
 
-from publish.portal import fiscal
 from publish.portal.context import DatasetInfo, ReleaseInfo, Site
 from publish.portal.urls import slug
 
@@ -99,8 +98,6 @@ def _published(site: Site) -> list[DatasetInfo]:
 def _resources(site: Site, d: DatasetInfo, rel: ReleaseInfo, start: int) -> list[dict]:
     """The downloads of one live version (data files, descriptor, fiscal data package), each with size and hash."""
     files = [(f.name, f.path, f.format, f.mediatype, f.bytes, f.sha256, f.title) for f in rel.downloads]
-    files += [(e.name, e.path, e.format, e.mediatype, e.bytes, e.sha256, e.title)
-              for e in fiscal.entries(site, d, rel)]
     out = []
     for i, (name, path, fmt, mediatype, size, digest, title) in enumerate(files, start=start):
         url = site.base_url + path

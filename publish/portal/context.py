@@ -14,14 +14,16 @@ from publish.files import sha256_file
 from publish.releases import MANIFEST, dataset_dir, list_releases
 from publish.vocabulary import Vocabulary, load_accounts, load_vocabulary
 from publish.workspace import Workspace
+from publish.writers import producers
 
-DATA_FORMATS = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet"}
-MEDIA = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet", "json": "application/json",
-         "txt": "text/plain"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DATA_FORMATS = {"csv": "text/csv", "xlsx": XLSX, "parquet": "application/vnd.apache.parquet"}
+MEDIA = {**DATA_FORMATS, "json": "application/json", "txt": "text/plain"}
+FISCAL = ["fiscal-datapackage.json", "fiscal-data.csv"]  # the Fiscal Data Package, written at release time
 # Files every version carries besides its data, in the order the pages list them.
-SUPPORT = ["datapackage.json", "validation.json", "changes.json", "changes.csv", "totals.csv", "provenance.json",
-           "release.json", MANIFEST]
-YEAR_FILE = re.compile(r"^data-(\d{4})\.(csv|parquet)$")
+SUPPORT = ["datapackage.json", *FISCAL, "validation.json", "changes.json", "changes.csv", "totals.csv",
+           "provenance.json", "release.json", MANIFEST]
+YEAR_FILE = re.compile(r"^data-(\d{4})\.(csv|parquet|xlsx)$")
 
 
 @dataclass
@@ -38,6 +40,7 @@ class FileInfo:
     year: int | None = None
     rows: int | None = None
     title: str = ""
+    same_as: str | None = None  # a per-year file byte-identical to the whole-dataset file (one year only)
 
 
 @dataclass
@@ -95,6 +98,7 @@ class ReleaseInfo:
                 sums[name.strip()] = digest
         rows = {r.get("path"): (r.get("terbuka:rows"), r.get("title", ""))
                 for r in self.datapackage.get("resources", [])}
+        titles = {f.get("path"): f.get("title", "") for f in self.datapackage.get("terbuka:files", [])}
         out = []
         names = sorted((p.name for p in self.folder.iterdir() if p.is_file() and p.name != "index.html"),
                        key=_file_order)
@@ -103,24 +107,40 @@ class ReleaseInfo:
             ext = name.rsplit(".", 1)[-1] if "." in name else "txt"
             match = YEAR_FILE.match(name)
             data = name.startswith(("data.", "data-")) and ext in DATA_FORMATS
-            info_rows, title = rows.get(name, (None, ""))
-            if name.endswith(".parquet"):
-                twin = rows.get(name[: -len(".parquet")] + ".csv")
+            info_rows, title = rows.get(name, (None, titles.get(name, "")))
+            if name.endswith((".parquet", ".xlsx")) and data:
+                twin = rows.get(name.rsplit(".", 1)[0] + ".csv")
                 info_rows, title = twin if twin else (None, "")
             out.append(FileInfo(name=name, path=f"datasets/{self.dataset}/{self.version}/{name}", format=ext,
                                 mediatype=MEDIA.get(ext, "application/octet-stream"), bytes=path.stat().st_size,
                                 sha256=sums.get(name) or sha256_file(path), data=data,
                                 year=int(match.group(1)) if match else None, rows=info_rows, title=title))
+        whole = {f.format: f.sha256 for f in out if f.name.startswith("data.")}
+        for f in out:
+            if f.year is not None and whole.get(f.format) == f.sha256:
+                f.same_as = f"data.{f.format}"
         return out
 
     @property
     def data_files(self) -> list[FileInfo]:
-        return [f for f in self.files if f.data]
+        """The data files a reader chooses from: a per-year file identical to the whole file is not listed twice
+        (it stays at its address, named beside the whole file)."""
+        return [f for f in self.files if f.data and not f.same_as]
+
+    @property
+    def duplicates(self) -> dict[str, list[str]]:
+        """Whole-dataset file -> the per-year files byte-identical to it."""
+        out: dict[str, list[str]] = {}
+        for f in self.files:
+            if f.same_as:
+                out.setdefault(f.same_as, []).append(f.name)
+        return out
 
     @property
     def downloads(self) -> list[FileInfo]:
-        """What the catalogs offer as distributions: the data files and the Data Package descriptor."""
-        return [f for f in self.files if f.data or f.name == "datapackage.json"]
+        """What the catalogs offer as distributions: the data files, the Data Package descriptor and the Fiscal
+        Data Package, each once."""
+        return self.data_files + [f for f in self.files if f.name == "datapackage.json" or f.name in FISCAL]
 
     @property
     def years(self) -> list[int]:
@@ -128,8 +148,8 @@ class ReleaseInfo:
 
 
 def _file_order(name: str):
-    if name in ("data.csv", "data.parquet"):
-        return (0, name)
+    if name in ("data.csv", "data.xlsx", "data.parquet"):
+        return (0, ["data.csv", "data.xlsx", "data.parquet"].index(name))
     if name.startswith("data-"):
         return (1, name)
     return (2, SUPPORT.index(name) if name in SUPPORT else 99, name)
@@ -169,10 +189,15 @@ class DatasetInfo:
         return load_accounts(self.declaration.folder)
 
     @property
+    def producers(self) -> list[str]:
+        """The organisations that produce the data: contributors declared with the role `creator`."""
+        return producers(self.declaration)
+
+    @property
     def organisations(self) -> list[str]:
+        """The organisations a reader filters the catalogue by: the producers, else every named contributor."""
         people = self.descriptor.get("contributors") or []
-        named = [c.get("title") for c in people if "publisher" in (c.get("roles") or [])]
-        return [n for n in named if n] or [c.get("title") for c in people if c.get("title")]
+        return self.producers or [c.get("title") for c in people if c.get("title")]
 
     @property
     def formats(self) -> list[str]:

@@ -16,9 +16,11 @@ def preview(path: Path, limit: int) -> list[dict]:
     return []
 
 
-def query(path: Path, sql: str, params: list | None = None, select: str = "*") -> list[dict]:
+def query(path: Path, sql: str, params: list | None = None, select="*") -> list[dict]:
     """Run `sql` against the Parquet file registered as table `t` (its columns as `select` presents them, e.g.
-    under the role names a portal view reads); rows as dicts."""
+    under the role names a portal view reads; a callable is given the file's column names); rows as dicts."""
+    if callable(select):
+        select = select(set(pq.read_schema(path).names))
     con = duckdb.connect()
     try:
         con.execute(f"CREATE VIEW t AS SELECT {select} FROM read_parquet('{_quote(path)}')")

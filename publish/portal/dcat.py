@@ -6,20 +6,23 @@ shapes check it offline."""
 
 from __future__ import annotations
 
-from publish.portal import data, fiscal
+from publish.portal import data
 from publish.portal.context import DatasetInfo, FileInfo, ReleaseInfo, Site
 from publish.portal.rdf import IRI, Graph, Lit, expand
+from publish.portal.urls import slug as _slug
 
 EU = "http://publications.europa.eu/resource/authority/"
 IANA = "http://www.iana.org/assignments/media-types/"
 ADMS_STATUS = "http://purl.org/adms/status/"
 PUBLISHER_TYPE = "http://purl.org/adms/publishertype/"
 LICENCE_TYPE = "http://purl.org/adms/licencetype/"
-FILE_TYPES = {"csv": "CSV", "parquet": "PARQUET", "json": "JSON"}
+FILE_TYPES = {"csv": "CSV", "xlsx": "XLSX", "parquet": "PARQUET", "json": "JSON"}
 STANDARDS = {  # what a download conforms to
     "csv": ("https://www.rfc-editor.org/rfc/rfc4180", "RFC 4180 (CSV)"),
     "datapackage.json": ("https://datapackage.org/profiles/2.0/datapackage.json", "Data Package 2.0"),
-    "fiscal/datapackage.json": ("https://specs.frictionlessdata.io/fiscal-data-package/", "Fiscal Data Package"),
+    "fiscal-datapackage.json": ("https://specs.frictionlessdata.io/fiscal-data-package/", "Fiscal Data Package"),
+    "fiscal-data.csv": ("https://specs.frictionlessdata.io/fiscal-data-package/", "Fiscal Data Package"),
+    "xlsx": ("http://www.iso.org/standard/71691.html", "ISO/IEC 29500 (Office Open XML)"),
 }
 DCAT_AP = ("https://semiceu.github.io/DCAT-AP/releases/3.0.1/", "DCAT-AP 3.0.1")
 LICENCE_TYPES = {"cc-by-sa": ["Attribution", "ShareAlike"], "cc-by": ["Attribution"], "cc0": ["PublicDomain"],
@@ -77,10 +80,12 @@ def coverage(site: Site, rel: ReleaseInfo) -> tuple[str, str] | None:
 def describe(f: FileInfo, rel: ReleaseInfo, rows: int | None) -> dict:
     """What a download holds, in both languages (dct:description of its distribution)."""
     count = {"id": f", {rows:,} baris".replace(",", "."), "en": f", {rows:,} rows"} if rows else {"id": "", "en": ""}
-    formats = {"csv": "CSV (UTF-8, RFC 4180)", "parquet": "Apache Parquet (bertipe)", "json": "JSON"}
+    formats = {"csv": "CSV (UTF-8 dengan BOM, RFC 4180)", "xlsx": "XLSX (sel bertipe, untuk Excel)",
+               "parquet": "Apache Parquet (bertipe)", "json": "JSON"}
     fmt = formats.get(f.format, f.format)
-    fmt_en = {"parquet": "Apache Parquet (typed)"}.get(f.format, fmt)
-    if f.name.startswith("fiscal/"):
+    fmt_en = {"csv": "CSV (UTF-8 with BOM, RFC 4180)", "xlsx": "XLSX (typed cells, for Excel)",
+              "parquet": "Apache Parquet (typed)"}.get(f.format, fmt)
+    if f.name.startswith("fiscal-"):
         return {"id": f"Fiscal Data Package versi {rel.version}: {f.title}.",
                 "en": f"Fiscal Data Package of version {rel.version}: {f.title}."}
     if f.name == "datapackage.json":
@@ -121,7 +126,8 @@ class _Builder:
         g.add(self.publisher, "foaf:name", Lit(config["publisher"]["name"]))
         region = config.get("region") or {}
         kind = "RegionalAuthority" if len((region.get("kode") or "").split(".")) == 1 else "LocalAuthority"
-        g.add(self.publisher, "dct:type", IRI(_concept(g, PUBLISHER_TYPE + kind, kind)))
+        self.authority = _concept(g, PUBLISHER_TYPE + kind, kind)  # the producers are agencies of the same region
+        g.add(self.publisher, "dct:type", IRI(self.authority))
         self.languages = [g.node(f"{EU}language/{code}", "dct:LinguisticSystem") for code in ("IND", "ENG")]
         self.scheme = g.node(f"{EU}data-theme", "skos:ConceptScheme")
         g.add(self.scheme, "dct:title", Lit("Data theme", lang="en"))
@@ -183,6 +189,11 @@ class _Builder:
         """What a dataset and each of its versions say alike."""
         g, decl = self.g, d.declaration
         g.add(node, "dct:publisher", IRI(self.publisher))
+        for name in d.producers:  # the organisation that makes the data, as the dataset declares it
+            creator = g.node(f"{self.site.base_url}#producer-{_slug(name)}", "foaf:Agent")
+            g.add(creator, "foaf:name", Lit(name))
+            g.add(creator, "dct:type", IRI(self.authority))
+            g.add(node, "dct:creator", IRI(creator))
         for kw in decl.descriptor.get("keywords") or []:
             g.add(node, "dcat:keyword", Lit(kw, lang="id"))
         vocabulary = self.site.vocabulary  # topics and their EU themes, declared in schemas/vocabulary.json
@@ -270,7 +281,7 @@ class _Builder:
         licence = self._licence(d)
         status = self.dist_status["WITHDRAWN" if rel.withdrawn else "COMPLETED"]
         out = []
-        for f in rel.downloads + fiscal.entries(self.site, d, rel):
+        for f in rel.downloads:
             url = f"{base}{f.path}"
             dist = g.node(f"{url}#distribution", "dcat:Distribution")
             out.append(dist)

@@ -57,9 +57,12 @@ def number(value, lang: str, decimals: int = 0) -> str:
 
 def _scale_word(size: int, scaled: Decimal, lang: str) -> str:
     """'miliar' / 'billion': the word of Babel's long compact pattern ('0 miliar') for `size`."""
-    locale = _locale(lang)
-    formats = locale.compact_decimal_formats["long"]
-    plural = locale.plural_form(abs(scaled))
+    return _word(size, _locale(lang).plural_form(abs(scaled)), lang)
+
+
+@cache
+def _word(size: int, plural: str, lang: str) -> str:
+    formats = _locale(lang).compact_decimal_formats["long"]
     pattern = (formats.get(plural) or formats["other"])[str(size)]
     return pattern.suffix[0].strip()
 
@@ -88,6 +91,41 @@ def compact(value, lang: str, digits: int = 3) -> str:
     return number(value, lang)
 
 
+# Short scale words for narrow table cells, as Indonesian and English readers abbreviate them.
+SHORT = {"id": {10**12: "T", 10**9: "M", 10**6: "jt", 10**3: "rb"},
+         "en": {10**12: "tn", 10**9: "bn", 10**6: "m", 10**3: "k"}}
+SHORT_TITLE = {"id": {"T": "triliun", "M": "miliar", "jt": "juta", "rb": "ribu"},
+               "en": {"tn": "trillion", "bn": "billion", "m": "million", "k": "thousand"}}
+
+
+def short(value, lang: str, digits: int = 3) -> str:
+    """A large amount in a few characters for a narrow column, three significant digits: 388_194_374_000 ->
+    '388 M' (id, miliar) / '388 bn' (en); below a thousand every digit. The column names the currency."""
+    if value is None:
+        return MISSING
+    words = compact(value, lang, digits)
+    for size, word in SHORT[lang].items():
+        for form in _long_words(size, lang):
+            if words.endswith(" " + form):
+                return words[: -len(form)] + word
+    return words
+
+
+@cache
+def _long_words(size: int, lang: str) -> frozenset:
+    """Every plural form of the long word for `size` ('miliar'; 'billion')."""
+    return frozenset(_scale_word(size, Decimal(n), lang) for n in (1, 2, 5))
+
+
+def raw(value) -> str:
+    """A figure as the machine-readable value of a <data> element: integers whole, other numbers to 6 decimals."""
+    if value is None:
+        return ""
+    if isinstance(value, int) or (isinstance(value, Decimal) and value == value.to_integral_value()):
+        return str(int(value))
+    return f"{float(value):.6f}".rstrip("0").rstrip(".")
+
+
 def currency(lang: str) -> str:
     """The rupiah as each language writes it: 'Rp' / 'IDR'."""
     return get_currency_symbol("IDR", _locale(lang))
@@ -101,11 +139,19 @@ def money(value, lang: str, exact: bool = False) -> str:
     return f"{currency(lang)} {body}"
 
 
-def signed_money(value, lang: str) -> str:
+def signed_money(value, lang: str, exact: bool = False) -> str:
+    """A difference: '+Rp 250 juta' / '−Rp 1,2 miliar' (exact=True: every digit)."""
     if value is None:
         return MISSING
     symbol = currency(lang)
-    return ("+" if value > 0 else "") + money(value, lang).replace(f"{symbol} {MINUS}", f"{MINUS}{symbol} ")
+    return ("+" if value > 0 else "") + money(value, lang, exact).replace(f"{symbol} {MINUS}", f"{MINUS}{symbol} ")
+
+
+def signed_short(value, lang: str) -> str:
+    """A difference for a narrow column: '+250 jt' / '−1,2 M'."""
+    if value is None:
+        return MISSING
+    return ("+" if value > 0 else "") + short(value, lang)
 
 
 def percent(value, lang: str, decimals: int = 1) -> str:
@@ -113,6 +159,14 @@ def percent(value, lang: str, decimals: int = 1) -> str:
     if value is None:
         return MISSING
     return _apply(_pattern(decimals, percent=True), value, lang, shift=-2)  # the pattern's % multiplies by 100
+
+
+def signed_percent(value, lang: str, decimals: int = 1) -> str:
+    """A change: '+4,5%' / '−2,0%' ('0,0%' unsigned when it rounds to nothing)."""
+    if value is None:
+        return MISSING
+    text = percent(value, lang, decimals)
+    return text if text.startswith(MINUS) or percent(0, lang, decimals) == text else "+" + text
 
 
 def ratio(part, whole, lang: str, decimals: int = 1) -> str:

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from publish.portal import data
 from publish.portal.context import Site
+from publish.portal.urls import absolute, web_link
 from publish.portal.views import REGULATIONS, View, declared_views, of_kind
 
 PATH = "api/jdih.json"
@@ -32,7 +33,7 @@ def _text(value) -> str:
 def record(row: dict, words: dict, region: str, base_url: str, route: str = "peraturan/") -> dict:
     """One regulation in the JDIH network's shape."""
     teu = words["teuBadan"].get(row["jenis"], words["teuBadan"]["default"])
-    url = row.get("url_dokumen") or ""
+    url = web_link(row.get("url_dokumen")) or ""  # harvesters make it a link: http(s) only, never javascript:
     out = {
         "idData": _text(row["id"]),
         "tahun_pengundangan": _text(row["tahun"]),
@@ -49,7 +50,7 @@ def record(row: dict, words: dict, region: str, base_url: str, route: str = "per
         "bahasa": words.get("bahasa", "Indonesia"),
         "fileDownload": urlsplit(url).path.rsplit("/", 1)[-1] if url else "",
         "urlDownload": url,
-        "urlDetailPeraturan": f"{base_url}{route}{row['id']}/",
+        "urlDetailPeraturan": absolute(base_url, f"{route}{row['id']}/"),
     }
     return {k: out[k] for k in FIELDS}
 

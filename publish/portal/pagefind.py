@@ -13,6 +13,9 @@ from publish.files import write_if_changed
 
 log = logging.getLogger(__name__)
 FOLDER = "pagefind"
+# Left out of the index: figures and charts (a number says nothing on its own in a result), data previews and
+# file listings (their cells read "tahuntahapkode_wilayah..." as a snippet), and sections marked no-index.
+EXCLUDE = "td.num, .chart, table.preview, .no-index"
 
 
 def run(site_dir: Path) -> list[Path]:
@@ -21,7 +24,8 @@ def run(site_dir: Path) -> list[Path]:
         log.info("search index skipped: the pagefind package is not installed (catalogue filters still work)")
         return []
     with tempfile.TemporaryDirectory(prefix=".pagefind-", dir=site_dir) as tmp:
-        cmd = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-path", tmp]
+        cmd = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-path", tmp,
+               "--exclude-selectors", EXCLUDE]
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
         except (OSError, subprocess.SubprocessError) as exc:

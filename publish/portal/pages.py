@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from publish.portal import ckan, data, fiscal, jdih, regulations, schemaorg
-from publish.portal.context import DatasetInfo, Site
+from publish.portal import checks, citation, ckan, data, glossary, jdih, regulations, schemaorg
+from publish.portal.context import FISCAL, DatasetInfo, Site
 from publish.portal.i18n import LANGS, both
 from publish.portal.render import Page
 from publish.portal.urls import slug
@@ -13,12 +13,21 @@ PREVIEW_ROWS = 20
 RECENT = 8
 
 
-def home(site: Site, budget: View | None, budget_figures: dict | None) -> Page:
+def news(rel) -> dict:
+    """A release for the 'what is new' list: the slices (year, stage) its own source file published."""
+    source = (rel.provenance.get("source") or {}).get("sha256")
+    slices = [s["slice"] for s in rel.provenance.get("slices") or []
+              if s.get("slice") and source and (s.get("source") or {}).get("sha256") == source]
+    return {"rel": rel, "slices": slices}
+
+
+def home(site: Site, budget: View | None, budget_figures: dict | None, words: dict) -> Page:
     """The home page; its key budget figures come from the first dataset declaring the budget view, if any."""
     titles = {d.id: d.declaration.title for d in site.datasets}
     return Page("", "home.html", "home",
-                {"budget_view": budget, "budget": budget_figures, "recent": site.all_releases()[:RECENT],
-                 "titles": titles, "datasets": site.datasets}, section="", indexed=False)
+                {"budget_view": budget, "budget": budget_figures,
+                 "recent": [news(r) for r in site.all_releases()[:RECENT]], "titles": titles,
+                 "datasets": site.datasets, **words}, section="", indexed=True)
 
 
 def _facets(site: Site) -> list[dict]:
@@ -80,9 +89,17 @@ def dataset(site: Site, d: DatasetInfo, views: list[View]) -> Page:
     shown_as = [{"route": v.route, "label": v.kind.nav} for v in views if v.dataset is d]
     return Page(d.route, "dataset.html", d.declaration.title,
                 {"d": d, "preview": {"rows": rows, "links": links, "known": known}, "accounts": d.accounts,
-                 "shown_as": shown_as},
-                crumbs=[("catalog", "katalog/")], section="katalog/", indexed=True,
+                 "shown_as": shown_as, **_version_vars(site, d, rel)},
+                crumbs=[("catalog", "katalog/")], section="katalog/",
                 description=d.declaration.description, head=head, feed=d.route + "feed.xml")
+
+
+def _version_vars(site: Site, d: DatasetInfo, rel) -> dict:
+    """What a page about one version shows besides its files: the checks per slice and the citations."""
+    if rel is None:
+        return {"slices": [], "cite": {}}
+    return {"slices": checks.slices(site, d, rel),
+            "cite": {lang: citation.blocks(site, d, rel, lang) for lang in LANGS}}
 
 
 def release(site: Site, d: DatasetInfo, rel) -> Page:
@@ -91,7 +108,7 @@ def release(site: Site, d: DatasetInfo, rel) -> Page:
     if rel.withdrawn:
         title = {lang: f"{title[lang]} ({both('withdrawn')[lang]})" for lang in title}
     return Page(rel.route, "release.html", title,
-                {"d": d, "rel": rel, "accounts": d.accounts, "fiscal": fiscal.entries(site, d, rel)},
+                {"d": d, "rel": rel, "accounts": d.accounts, **_version_vars(site, d, rel)},
                 crumbs=[("catalog", "katalog/"), (d.declaration.title, d.route)], section="katalog/",
                 description=d.declaration.description, feed=d.route + "feed.xml", head=schemaorg.head(site, d, rel))
 
@@ -99,9 +116,17 @@ def release(site: Site, d: DatasetInfo, rel) -> Page:
 def search(site: Site, views: list[View]) -> Page:
     registers = [v for v in views if v.kind is REGULATIONS]
     return Page("cari/", "search.html", "search_title",
-                {"datasets": site.datasets, "register": registers[0] if registers else None}, section="cari/")
+                {"datasets": site.datasets, "register": registers[0] if registers else None}, section="cari/",
+                indexed=False)
+
+
+def glossary_page(site: Site) -> Page:
+    return Page(glossary.ROUTE, "glossary.html", "glossary_title", {"terms": glossary.terms(site)},
+                section=glossary.ROUTE, indexed=True, description=both("glossary_intro"))
 
 
 def developers(site: Site) -> Page:
+    fiscal = [d for d in site.published if d.latest and any(f.name in FISCAL for f in d.latest.files)]
     return Page("pengembang/", "developers.html", "dev_title",
-                {"datasets": site.published, "ckan_prefix": ckan.prefix(site), "jdih": jdih.register(site) is not None})
+                {"datasets": site.published, "ckan_prefix": ckan.prefix(site), "jdih": jdih.register(site) is not None,
+                 "fiscal": fiscal})

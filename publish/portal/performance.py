@@ -46,13 +46,21 @@ def summarise(rows: list[dict]) -> list[dict]:
     return sorted(out, key=lambda g: g["code"])
 
 
+def overall(rows: list[dict]) -> dict:
+    """Indicators, how many met their target and the mean achievement, over every indicator given (not a mean
+    of the agencies' means)."""
+    known = [r["achievement"] for r in rows if r["achievement"] is not None]
+    return {"n": len(rows), "met": sum(1 for a in known if a >= 100), "avg": sum(known) / len(known) if known else None}
+
+
 def pages(site: Site, view: View) -> list[Page]:
     """The performance pages of one dataset declaring the view: a page per year, and per agency and year."""
     root = view.route
     title = both("perf_title")
     if root != PERFORMANCE.section:
         title = {lang: f"{title[lang]}: {view.dataset.declaration.title[lang]}" for lang in LANGS}
-    common = {"root": root, "dataset": view.dataset}
+    latest = view.dataset.latest
+    common = {"root": root, "dataset": view.dataset, "version": latest.version if latest else None}
     rows = indicators(site, view)
     years = sorted({r["tahun"] for r in rows}, reverse=True)
     if not years:
@@ -61,8 +69,9 @@ def pages(site: Site, view: View) -> list[Page]:
     out = []
     crumbs = [(title, root)]
     for i, year in enumerate(years):
-        opds = summarise([r for r in rows if r["tahun"] == year])
-        values = {**common, "year": year, "years": years, "opds": opds, "cap": CAP}
+        mine = [r for r in rows if r["tahun"] == year]
+        opds = summarise(mine)
+        values = {**common, "year": year, "years": years, "opds": opds, "cap": CAP, "totals": overall(mine)}
         heading = {lang: f"{title[lang]} {year}" for lang in LANGS}
         out.append(Page(f"{root}{year}/", "performance.html", heading, values, crumbs=crumbs,
                         section=PERFORMANCE.section, indexed=True))
@@ -73,5 +82,5 @@ def pages(site: Site, view: View) -> list[Page]:
                             {lang: f"{opd['name']} — {year}" for lang in LANGS},
                             {**common, "year": year, "opd": opd, "cap": CAP},
                             crumbs=crumbs + [({"id": str(year), "en": str(year)}, f"{root}{year}/")],
-                            section=PERFORMANCE.section))
+                            section=PERFORMANCE.section, indexed=True))
     return out

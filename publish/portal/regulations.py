@@ -24,7 +24,10 @@ def label(row: dict) -> str:
 
 
 def register(site: Site, view: View) -> list[dict]:
-    """Every regulation of the view's latest live release, newest first, with relations completed both ways."""
+    """Every regulation of the view's latest live release, newest first. `links` holds the relations a row
+    states (its own columns); `derived` the ones only the other side states (an earlier amendment names this
+    regulation in its `mengubah`, while `diubah_oleh` holds the latest). The pages show both, each named as
+    what it is, so a page never says more than the data."""
     key = ("regulations", view.dataset.id)
     if key in site.cache:
         return site.cache[key]
@@ -32,18 +35,15 @@ def register(site: Site, view: View) -> list[dict]:
     order = "SELECT * FROM t ORDER BY tahun DESC, tanggal_penetapan DESC NULLS LAST, id"
     rows = data.query(path, order, select=view.select) if path else []
     by_id = {r["id"]: r for r in rows}
-    for r in rows:
-        r["links"] = {rel: [] for rel, _ in RELATIONS}
-    for r in rows:
+    for r in rows:  # what the row itself states, exactly as in the data
+        r["links"] = {rel: [r[rel]] if r.get(rel) else [] for rel, _ in RELATIONS}
+        r["derived"] = {rel: [] for rel, _ in RELATIONS}
+    for r in rows:  # what other rows state about it, shown apart and named as theirs
         for rel, _ in RELATIONS:
-            target = r.get(rel)
-            if not target:
-                continue
-            if target not in r["links"][rel]:
-                r["links"][rel].append(target)
-            other = by_id.get(target)
-            if other is not None and r["id"] not in other["links"][INVERSE[rel]]:
-                other["links"][INVERSE[rel]].append(r["id"])
+            other = by_id.get(r.get(rel) or "")
+            back = INVERSE[rel]
+            if other is not None and r["id"] not in other["links"][back] and r["id"] not in other["derived"][back]:
+                other["derived"][back].append(r["id"])
     site.cache[key] = rows
     return rows
 
@@ -69,7 +69,8 @@ def _citations(budgets: list) -> dict[str, list[dict]]:
         for st in budget.stages:
             for b in st.basis:
                 cited.setdefault(b["id"], []).append({"year": st.year, "stage": st.stage, "route": st.route,
-                                                      "lines": b["lines"], "planned": b["planned"]})
+                                                      "lines": b["lines"], "planned": b["planned"],
+                                                      "scope": budget.scope})
     return cited
 
 
@@ -94,7 +95,7 @@ def pages(site: Site, view: View, budgets: list) -> list[Page]:
         out.append(Page(route, "regulations.html", heading,
                         {**common, "rows": chunk, "total": len(rows), "active": None,
                          "pager": list(zip(range(1, len(chunks) + 1), routes)) if len(chunks) > 1 else []},
-                        crumbs=crumbs if n > 1 else [], section=REGULATIONS.section, indexed=(n == 1)))
+                        crumbs=crumbs if n > 1 else [], section=REGULATIONS.section))
     for facet in facets:
         for opt in facet["options"]:
             match = [r for r in rows if r.get(facet["field"]) == opt["value"]]

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup, escape
 
-from publish.portal import formatting
+from publish.portal import csp, formatting
 from publish.portal.context import Site
-from publish.portal.i18n import DEFAULT, LANGS, NAMES, pick, translator
+from publish.portal.glossary import ROUTE as GLOSSARY
+from publish.portal.glossary import terms
+from publish.portal.i18n import DEFAULT, LANGS, NAMES, TEXT, pick, translator
 from publish.portal.urls import Links, localized, page_file, slug
 
 log = logging.getLogger(__name__)
@@ -29,7 +33,7 @@ class Page:
     vars: dict = field(default_factory=dict)
     crumbs: list = field(default_factory=list)  # [(label {id,en} or key, route)]; the page itself is implied
     section: str = ""  # the navigation route this page belongs to
-    indexed: bool = False  # Pagefind indexes this page's <main>
+    indexed: bool = True  # Pagefind indexes this page's <main> (all but the search page itself)
     description: dict | str = ""
     head: str | dict = ""  # extra, already-safe markup for <head> (JSON-LD); a {lang: markup} dict per language
     feed: str | None = None  # the Atom feed that belongs to this page
@@ -50,11 +54,23 @@ class Formatter:
     def money(self, value, exact: bool = False):
         return formatting.money(value, self.lang, exact)
 
-    def signed_money(self, value):
-        return formatting.signed_money(value, self.lang)
+    def short(self, value):
+        return formatting.short(value, self.lang)
+
+    def raw(self, value):
+        return formatting.raw(value)
+
+    def signed_money(self, value, exact: bool = False):
+        return formatting.signed_money(value, self.lang, exact)
+
+    def signed_short(self, value):
+        return formatting.signed_short(value, self.lang)
 
     def percent(self, value, decimals: int = 1):
         return formatting.percent(value, self.lang, decimals)
+
+    def signed_percent(self, value, decimals: int = 1):
+        return formatting.signed_percent(value, self.lang, decimals)
 
     def ratio(self, part, whole, decimals: int = 1):
         return formatting.ratio(part, whole, self.lang, decimals)
@@ -72,10 +88,40 @@ class Formatter:
         return formatting.cell(value, spec, self.lang)
 
 
+def marked(lang: str):
+    """tm(key, **values): a text in `lang` whose placeholders take markup (figures with their annotations) as it
+    is and escape everything else, so a generated sentence can carry <data> elements."""
+    index = LANGS.index(lang)
+
+    def tm(key: str, **values) -> Markup:
+        pair = TEXT.get(key)
+        return Markup(escape(pair[index] if pair else key)).format(**values)
+
+    return tm
+
+
+def external(url) -> bool:
+    """A web address another site serves (a document on the JDIH, a licence): shown as a link, never fetched by
+    the page itself. Only http(s) addresses become links, so a value such as javascript:... stays text."""
+    return isinstance(url, str) and url.startswith(("https://", "http://")) and " " not in url
+
+
+# In a <script> element the HTML parser ends the element at "</script" and treats "<!--" and "<script" specially
+# (an unclosed "<!--<script" swallows the end tag, and the page after it). JSON may write any character as a
+# \u escape, so <, > and & never appear raw: the parsed JSON is the same, and no text can end or hide the element.
+SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+
+
 def script_json(doc) -> str:
-    """JSON safe to embed in a <script> element."""
-    text = json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=False)
-    return text.replace("</", "<\\/")
+    """JSON safe to embed in a <script> element (e.g. JSON-LD): <, > and & are written as \\u escapes."""
+    return json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=False).translate(SCRIPT_ESCAPES)
+
+
+def width_class(percent) -> str:
+    """The stylesheet class drawing a bar `percent` wide (w-0 ... w-100, assets/style.css). The CSP allows no
+    inline style, so a width is a class, to the nearest whole percent; the exact figure is printed beside it."""
+    value = float(percent) if isinstance(percent, (int, float)) and percent == percent else 0.0
+    return f"w-{math.floor(min(max(value, 0.0), 100.0) + 0.5)}"
 
 
 class Renderer:
@@ -90,11 +136,14 @@ class Renderer:
                                       trim_blocks=True, lstrip_blocks=True, undefined=undefined)
         self.env.filters["slug"] = slug
         self.env.filters["tojson_script"] = script_json
+        self.env.filters["width_class"] = width_class
 
     @cached_property
     def _common(self) -> dict:
         config = self.site.config
-        return {"config": config, "sample": bool(config.get("sample")), "nav": self.nav, "names": NAMES}
+        return {"config": config, "sample": bool(config.get("sample")), "nav": self.nav, "names": NAMES,
+                "glossary": terms(self.site), "glossary_route": GLOSSARY,
+                "csp": Markup(csp.POLICY)}  # a constant without " & or <: its quotes need no escaping
 
     def render(self, page: Page) -> dict[str, str]:
         out = {}
@@ -108,7 +157,7 @@ class Renderer:
             other = [x for x in LANGS if x != lang][0]
             values = {
                 **self._common, **page.vars, "page": page, "lang": lang, "other": other, "L": links, "t": t,
-                "fmt": Formatter(lang, self.site.config.get("timezone")),
+                "fmt": Formatter(lang, self.site.config.get("timezone")), "tm": marked(lang), "external": external,
                 "pick": (lambda value, _lang=lang: pick(value, _lang)),
                 "topic_label": (lambda topic, _lang=lang: vocabulary.topic_label(topic, _lang)),
                 "stage_label": (lambda stage, _lang=lang: vocabulary.stage_label(stage, _lang)),

@@ -3,7 +3,7 @@ each dataset, each citable version and their downloads."""
 
 from __future__ import annotations
 
-from publish.portal import fiscal
+from publish.portal import citation
 from publish.portal.context import DatasetInfo, ReleaseInfo, Site
 from publish.portal.render import script_json
 from publish.portal.urls import localized
@@ -42,13 +42,12 @@ def dataset(site: Site, d: DatasetInfo, lang: str = "id", rel: ReleaseInfo | Non
         "keywords": decl.descriptor.get("keywords", []),
         "license": d.licence.get("path") or d.licence.get("name"),
         "publisher": publisher,
-        "creator": [{"@type": "Organization", "name": o} for o in d.organisations] or publisher,
-        "citation": f"{config['publisher']['name']} ({version.released[:4]}). {decl.title[lang]}, "
-                    f"{VERSION[lang]} {version.version}. {base}{version.route}",
+        "creator": [{"@type": "Organization", "name": o} for o in d.producers] or publisher,
+        "citation": citation.plain(citation.record(site, d, version), lang),
         "distribution": [
             {"@type": "DataDownload", "name": f.name, "encodingFormat": f.mediatype,
              "contentUrl": f"{base}{f.path}", "contentSize": f"{f.bytes} B", "sha256": f.sha256}
-            for f in version.downloads + fiscal.entries(site, d, version)
+            for f in version.downloads
         ],
         "variableMeasured": [f.get("title") or f["name"] for f in decl.fields],
     }

@@ -1,5 +1,6 @@
 """The web server `terbuka serve` runs: the built portal as static files, plus the one rule a static host needs
-for the CKAN API (a query such as package_show?id=X answered from its file, see ckan.candidates)."""
+for the CKAN API (a query such as package_show?id=X answered from its file, see ckan.candidates), with the
+security headers the README asks of a host (csp.HEADERS)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import http.server
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from publish.portal import ckan
+from publish.portal import ckan, csp
 
 
 class PortalHandler(http.server.SimpleHTTPRequestHandler):
@@ -27,6 +28,11 @@ class PortalHandler(http.server.SimpleHTTPRequestHandler):
         if f"/{ckan.API.rstrip('/')}/" in str(path).replace("\\", "/"):
             return "application/json"
         return super().guess_type(path)
+
+    def end_headers(self):
+        for name, value in csp.HEADERS.items():
+            self.send_header(name, value)
+        super().end_headers()
 
     def list_directory(self, path):
         self.send_error(404, "Not found")

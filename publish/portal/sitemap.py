@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 from publish.portal.context import Site
 from publish.portal.i18n import LANGS
-from publish.portal.urls import localized
+from publish.portal.urls import absolute, localized
 from publish.portal.xmldoc import document
 
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -19,9 +19,9 @@ def files(site: Site, routes: list[str]) -> dict[str, str]:
     for route in sorted(set(routes)):
         for lang in LANGS:
             url = ET.SubElement(urlset, "url")
-            ET.SubElement(url, "loc").text = base + localized(route, lang)
+            ET.SubElement(url, "loc").text = absolute(base, localized(route, lang))
             for alternate in LANGS:
                 ET.SubElement(url, "xhtml:link", rel="alternate", hreflang=alternate,
-                              href=base + localized(route, alternate))
+                              href=absolute(base, localized(route, alternate)))
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n"
     return {"sitemap.xml": document(urlset), "robots.txt": robots}

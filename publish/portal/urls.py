@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 import unicodedata
+from urllib.parse import quote, urlsplit
 
 from publish.portal.i18n import DEFAULT
 
@@ -29,17 +30,44 @@ def relative(from_route: str, target: str) -> str:
     href = posixpath.relpath(target or ".", here)
     if href == ".":
         return "./"
-    return href + "/" if (target == "" or target.endswith("/")) else href
+    return escape_path(href + "/" if (target == "" or target.endswith("/")) else href)
+
+
+def escape_path(path: str) -> str:
+    """A path as a URL path: routes carry values from the data (a regulation's id), and a raw ':' in the first
+    segment would make "javascript:alert(1)" a scheme, a '?' or '#' would cut the path short. Percent-encoded,
+    each stays part of the path; the characters routes normally hold (letters, digits, - . _ ~ /) are unchanged."""
+    return quote(path, safe="/")
 
 
 def absolute(base_url: str, target: str) -> str:
-    return base_url + target
+    return base_url + escape_path(target)
+
+
+def placeable(route: str) -> bool:
+    """True when a route names a file inside the site: a value from the data that is "." or ".." (or holds a
+    backslash or NUL) would otherwise put a page over another one, or outside the site folder."""
+    parts = route.split("/")
+    return not route.startswith("/") and "\\" not in route and "\0" not in route \
+        and not any(p in (".", "..") for p in parts) and "" not in parts[:-1]
+
+
+def web_link(url) -> str | None:
+    """`url` when it is an http(s) address, else None: a URL from the data (a regulation's url_dokumen) is made a
+    link only then, so "javascript:..." or "data:..." never becomes one."""
+    text = str(url or "").strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    return text if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
 def slug(text: str) -> str:
     """A URL-safe, lower-case slug: 'Peraturan Bupati' -> 'peraturan-bupati'."""
     plain = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9.]+", "-", plain.lower()).strip("-") or "x"
+    out = re.sub(r"[^a-z0-9.]+", "-", plain.lower()).strip("-")
+    return out if out.strip(".") else "x"  # "." or ".." would name the folder itself or its parent
 
 
 class Links:

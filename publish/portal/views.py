@@ -29,7 +29,9 @@ BUDGET = Kind("budget", "anggaran/", "budget",
               required={"tahun": "INTEGER", "tahap": "VARCHAR", "kode_skpd": "VARCHAR", "kode_rekening": "VARCHAR",
                         "anggaran": "BIGINT"},
               optional={"nama_skpd": "VARCHAR", "kode_urusan": "VARCHAR", "nama_urusan": "VARCHAR",
-                        "kode_sub_kegiatan": "VARCHAR", "nama_rekening": "VARCHAR", "realisasi": "BIGINT",
+                        "kode_program": "VARCHAR", "nama_program": "VARCHAR", "kode_kegiatan": "VARCHAR",
+                        "nama_kegiatan": "VARCHAR", "kode_sub_kegiatan": "VARCHAR", "nama_sub_kegiatan": "VARCHAR",
+                        "nama_rekening": "VARCHAR", "realisasi": "BIGINT", "posisi_realisasi": "DATE",
                         "dasar_hukum": "VARCHAR"})
 REGULATIONS = Kind("regulations", "peraturan/", "regulations",
                    required={"id": "VARCHAR", "jenis": "VARCHAR", "nomor": "VARCHAR", "tahun": "INTEGER",
@@ -56,16 +58,22 @@ class View:
     route: str
     columns: dict  # role -> the dataset's column, or None when an optional role is missing
 
-    @property
-    def select(self) -> str:
-        """The SELECT list that presents the dataset's columns under the role names (and keeps the rest)."""
+    def select(self, available: set[str] | None = None) -> str:
+        """The SELECT list that presents the dataset's columns under the role names (and keeps the rest).
+        `available`: the columns the file really has (a release made before an optional column was declared
+        lacks it); a role whose column is missing reads as empty."""
         fields = set(self.dataset.declaration.field_names)
+        present = fields if available is None else fields & set(available)
         types = {**self.kind.required, **self.kind.optional}
-        renamed = {role: col for role, col in self.columns.items() if col != role}
-        hidden = [role for role in renamed if role in fields]  # a column that has the role's name but not its part
+        hidden = [role for role, col in self.columns.items() if col != role and role in present]
         star = "*" + (f" EXCLUDE ({', '.join(_q(c) for c in hidden)})" if hidden else "")
-        extra = [f"{_q(col)} AS {_q(role)}" if col else f"NULL::{types[role]} AS {_q(role)}"
-                 for role, col in renamed.items()]
+        extra = []
+        for role, col in self.columns.items():
+            if col and col in present:
+                if col != role:
+                    extra.append(f"{_q(col)} AS {_q(role)}")
+            else:
+                extra.append(f"NULL::{types[role]} AS {_q(role)}")
         return ", ".join([star] + extra)
 
 

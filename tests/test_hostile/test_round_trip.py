@@ -1,4 +1,4 @@
-"""Download, edit, drop: the portal's own data.csv and data.parquet of every sample dataset are accepted back.
+"""Download, edit, drop: the portal's own data.csv, data.xlsx and data.parquet of every sample dataset are accepted back.
 
 The sample is generated and published into a temporary workspace with the public stage functions; each
 release's files are then checked for the same dataset exactly as `terbuka validate` checks a file. Where a
@@ -23,6 +23,7 @@ from assets.validation import check_bytes, reference_tables
 from publish.declarations import get_declaration
 from publish.releases import dataset_dir, latest_release
 from publish.workspace import Workspace
+from publish.workbook import write_workbook
 from publish.writers import write_parquet
 from sample import generate_sample
 from tests.support import take
@@ -48,7 +49,8 @@ def _slice_keys(declaration) -> list[str]:
     keys = []
     for rule in declaration.expectations:
         kwargs = rule.get("kwargs", {})
-        if rule.get("type") == "expect_column_unique_value_count_to_be_between" and kwargs.get("max_value") == 1:
+        if rule.get("type") == "expect_column_unique_value_count_to_be_between" and kwargs.get("max_value") == 1 \
+                and kwargs.get("min_value") == 1:  # exactly one value; "at most one" (a reporting date) is no slice
             keys.append(kwargs["column"])
     return keys
 
@@ -66,13 +68,27 @@ def _one_slice_csv(data: bytes, table: pa.Table, keys: list[str]) -> bytes:
     return b"\r\n".join([lines[0]] + [line for line, k in zip(lines[1:-1], keep) if k]) + b"\r\n"
 
 
-def _one_slice_parquet(table: pa.Table, keys: list[str], tmp: Path) -> bytes:
+def _first_slice(table: pa.Table, keys: list[str]) -> pa.Table:
     if keys:
         first = table.slice(0, 1).to_pylist()[0]
         for k in keys:
             table = table.filter(pc.equal(table.column(k), first[k]))
-    write_parquet(table, tmp / "slice.parquet")
+    return table
+
+
+def _one_slice_parquet(table: pa.Table, keys: list[str], tmp: Path) -> bytes:
+    write_parquet(_first_slice(table, keys), tmp / "slice.parquet")
     return (tmp / "slice.parquet").read_bytes()
+
+
+def _one_slice_xlsx(published: Path, table: pa.Table, keys: list[str], declaration, tmp: Path) -> bytes:
+    """The published data.xlsx; for a dataset sent one slice at a time, the same writer's workbook of the first
+    slice (what an officer keeps after deleting the other rows in a spreadsheet)."""
+    if not keys:
+        return published.read_bytes()
+    write_workbook(_first_slice(table, keys), tmp / "slice.xlsx", declaration,
+                   {"version": "1.0.0", "created": "2025-01-01T00:00:00Z", "url": "https://example.test/"})
+    return (tmp / "slice.xlsx").read_bytes()
 
 
 @pytest.mark.parametrize("dataset", DATASETS)
@@ -87,7 +103,8 @@ def test_published_files_are_accepted_back(published, dataset, tmp_path):
     keys = _slice_keys(declaration)
     references = reference_tables(published, declaration)
     sent = {"data.csv": _one_slice_csv((folder / "data.csv").read_bytes(), table, keys),
-            "data.parquet": _one_slice_parquet(table, keys, tmp_path)}
+            "data.parquet": _one_slice_parquet(table, keys, tmp_path),
+            "data.xlsx": _one_slice_xlsx(folder / "data.xlsx", table, keys, declaration, tmp_path)}
     for name, data in sent.items():
         checked = check_bytes(data, name, declaration, references)
         report = checked.report
@@ -124,7 +141,7 @@ def test_an_edited_published_csv_names_the_published_convention(published):
     """A value typed the Indonesian way into the published CSV is refused with the convention to use."""
     declaration = get_declaration(published, "kinerja")
     folder = dataset_dir(published, "kinerja") / latest_release(published, "kinerja")["version"]
-    rows = list(csv.reader(io.StringIO((folder / "data.csv").read_text("utf-8"), newline="")))
+    rows = list(csv.reader(io.StringIO((folder / "data.csv").read_text("utf-8-sig"), newline="")))
     header = rows[0]
     row = next(r for r in rows[1:] if "." in r[header.index("capaian")])  # a published dot decimal stays
     row[header.index("target")] = "1.234,5"

@@ -1,6 +1,5 @@
 """Dagster runs on a real workspace: a failing blocking check stops the release, the sensor dedups by hash."""
 
-import json
 
 import dagster as dg
 import pytest
@@ -18,7 +17,7 @@ def events(result, kind):
     return [e for e in result.all_events if e.event_type_value == kind]
 
 
-def test_failing_blocking_check_leaves_release_and_portal_untouched(workspace):
+def test_a_rejected_file_leaves_clean_release_and_portal_as_they_were(workspace):
     runner = Runner(workspace)
     drop(workspace, "good.csv", GOOD)
     assert runner.run_dataset("wilayah", "inbox/wilayah/good.csv").success
@@ -27,23 +26,29 @@ def test_failing_blocking_check_leaves_release_and_portal_untouched(workspace):
 
     drop(workspace, "bad.csv", BAD)
     run = runner.run_dataset("wilayah", "inbox/wilayah/bad.csv", with_portal=True)
-    assert not run.success
-    checks = {e.asset_check_evaluation_data.check_name: e.asset_check_evaluation_data.passed
+    checks = {e.asset_check_evaluation_data.check_name: e.asset_check_evaluation_data
               for e in events(run, "ASSET_CHECK_EVALUATION")}
-    assert checks == {"structure": False, "business_rules": True, "personal_data": True}
+    assert {name: c.passed for name, c in checks.items()} == {
+        "structure": False, "business_rules": True, "personal_data": True}
+    report = checks["structure"].metadata["report"].value  # the whole report, readable in the UI
+    assert "32.61" in report and "How to fix" in report and "Cara memperbaiki" in report
     materialized = {e.asset_key.to_user_string() for e in events(run, "ASSET_MATERIALIZATION")}
-    assert materialized == {"wilayah/raw"}  # the file was received; nothing was made of it
+    assert not materialized & {"wilayah/raw", "wilayah/clean", "wilayah/release"}
+    [seen] = events(run, "ASSET_OBSERVATION")  # the file was received, and turned down
+    assert seen.asset_key.to_user_string() == "wilayah/raw" and "rejected" in seen.event_specific_data.asset_observation.description
+    assert not events(run, "STEP_FAILURE")  # the officer's data problem is not a failure of the system
+    assert run.dagster_run.tags["terbuka/outcome"] == "rejected"
+    latest = runner.instance.get_latest_materialization_event(dg.AssetKey(["wilayah", "release"]))
+    assert latest.asset_materialization.metadata["version"].value == "1.0.0"  # the release shows what is live
     assert [r["version"] for r in list_releases(workspace, "wilayah")] == ["1.0.0"]
     assert (workspace.site / "index.html").read_bytes() == index
     [folder] = list((workspace.quarantine / "wilayah").glob("*-*"))
     assert (folder / "bad.csv").read_text() == BAD
     assert (folder / "report.json").is_file() and "Berkas ditolak" in (folder / "report.html").read_text()
     assert not (workspace.inbox / "wilayah" / "bad.csv").exists()
-    [failure] = events(run, "STEP_FAILURE")  # the cause in words, not a stack trace
-    description = failure.step_failure_data.user_failure_data.description
-    assert "ditolak / rejected" in description and "32.61" in description and "report.html" in description
     result = read_result(run)
     assert result.exit_code == 1 and result.outcomes[0]["status"] == "rejected"
+    assert "32.61" in result.outcomes[0]["message_en"] and "report.html" in result.outcomes[0]["message_en"]
 
 
 def test_the_release_cannot_be_selected_without_its_checks(workspace):

@@ -23,10 +23,10 @@ def graph_snapshot(definitions: dg.Definitions) -> dict:
     assets = {}
     for key in sorted(graph.get_all_asset_keys(), key=lambda k: k.to_user_string()):
         node = graph.get(key)
-        keys = node.partitions_def.get_partition_keys() if node.partitions_def else None
+        partitions = node.partitions_def
         assets[key.to_user_string()] = {
             "group": node.group_name, "upstream": sorted(p.to_user_string() for p in node.parent_keys),
-            "partitions": f"fiscal years from {keys[0]}" if keys else None}
+            "partitions": f"{type(partitions).__name__} {getattr(partitions, 'name', '')}".strip() if partitions else None}
     return {
         "assets": assets,
         "checks": sorted(f"{c.asset_key.to_user_string()}:{c.name}" for c in graph.asset_check_keys),
@@ -44,12 +44,16 @@ def test_the_asset_graph_matches_its_golden_snapshot(workspace):
     assert snapshot == json.loads(GOLDEN.read_text()), "the asset graph changed: see this module's docstring"
 
 
-def test_the_blocking_checks_sit_on_the_file_that_was_dropped(workspace):
+def test_the_checks_sit_on_the_file_that_was_dropped_and_share_its_partitions(workspace):
+    """They gate the release inside the one step (a failing check never releases), so Dagster's own
+    `blocking` is not used: it would mark the live release as failed after the officer's data problem."""
     graph = build_definitions(workspace).resolve_asset_graph()
     for key in graph.asset_check_keys:
         if key.name != "verify":
             assert key.asset_key.path[-1] == "raw"
-            assert graph.get_check_spec(key).blocking
+            spec = graph.get_check_spec(key)
+            assert not spec.blocking
+            assert spec.partitions_def == graph.get(key.asset_key).partitions_def
 
 
 def _job_assets(definitions, name):
@@ -68,6 +72,9 @@ def test_with_manual_promotion_nothing_scheduled_or_sensed_promotes(workspace):
     assert "portal_verify" in manual.resolve_job_def(schedule.job_name).graph.node_names()
     assert "portal_verify" not in manual.resolve_job_def("apbd_job").graph.node_names()
     assert "portal" in _job_assets(manual, "promote_job")
+    graph = manual.resolve_asset_graph()  # the automation that follows releases previews, never promotes
+    assert graph.get(dg.AssetKey(["preview"])).automation_condition is not None
+    assert graph.get(dg.AssetKey(["portal"])).automation_condition is None
     config["promote"] = "auto"
     workspace.config_file.write_text(json.dumps(config))
     assert "portal" in _job_assets(build_definitions(Workspace(workspace.root)), schedule.job_name)

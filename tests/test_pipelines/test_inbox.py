@@ -7,13 +7,13 @@ import dagster as dg
 
 from assets.inbox import GUESS_ROWS, pending_files, read_head
 from pipelines.definitions import build_definitions
-from pipelines.headless import Runner, run_pending
+from pipelines.headless import Runner, read_result, run_pending
 from sample import generate_sample
 from publish.files import sha256_bytes
 from publish.ledger import read_ledger
 from publish.releases import list_releases
 from publish.workspace import Workspace
-from tests.support import WILAYAH, drop, settle
+from tests.support import WILAYAH, drop, settle, tick
 
 HEADER = "kode,nama,tingkat,kode induk\n"
 GOOD = WILAYAH
@@ -25,19 +25,6 @@ def settle_at(workspace, seconds):
     config["settleSeconds"] = seconds
     workspace.config_file.write_text(json.dumps(config))
     return Workspace(workspace.root)
-
-
-def tick(workspace, cursor=None, instance=None, later=3600):
-    """One evaluation of the inbox sensor, `later` seconds after the previous one: what it returned and the
-    cursor it left."""
-    if cursor:
-        state = json.loads(cursor)
-        for look in state.get("looks", {}).values():
-            look["since"] -= later
-        cursor = json.dumps(state)
-    sensor = build_definitions(workspace).resolve_sensor_def("inbox_sensor")
-    with dg.build_sensor_context(resources={"terbuka": workspace}, cursor=cursor, instance=instance) as context:
-        return sensor(context), context.cursor
 
 
 def launch(instance, workspace, request):
@@ -106,7 +93,7 @@ def test_the_sensor_asks_again_for_a_rejected_file_dropped_again(workspace):
     drop(workspace, "bad.csv", BAD)
     _, cursor = tick(workspace)
     [first], cursor = tick(workspace, cursor)
-    assert not runner.run_dataset("wilayah", "inbox/wilayah/bad.csv").success
+    assert read_result(runner.run_dataset("wilayah", "inbox/wilayah/bad.csv")).exit_code == 1
     assert not (workspace.inbox / "wilayah" / "bad.csv").exists()
     skipped, cursor = tick(workspace, cursor)
     assert isinstance(skipped, dg.SkipReason)

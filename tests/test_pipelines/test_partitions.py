@@ -38,8 +38,14 @@ def drop(workspace, sample, name):
     return workspace.rel(target)
 
 
-def test_the_partitions_are_the_fiscal_years_of_the_plain_calendar():
-    assert fiscal_year_partitions().get_partition_keys() == fiscal_years()
+def test_a_fiscal_year_becomes_a_partition_when_its_first_file_is_taken(workspace, tmp_path):
+    """No year before the first published one is offered as 'missing': the years are the files' own."""
+    sample = prepared(workspace, tmp_path)
+    runner = Runner(workspace)
+    assert runner.instance.get_dynamic_partitions(fiscal_year_partitions("apbd").name) == []
+    assert runner.run_dataset("apbd", drop(workspace, sample, "APBD_2024_MURNI.xlsx"), "2024").success
+    assert runner.instance.get_dynamic_partitions("apbd_fiscal_years") == ["2024"]
+    assert set(runner.instance.get_dynamic_partitions("apbd_fiscal_years")) <= set(fiscal_years())
 
 
 def test_a_year_is_processed_in_its_partition_and_leaves_other_years_untouched(workspace, tmp_path):
@@ -66,7 +72,10 @@ def test_a_file_run_in_the_wrong_year_is_rejected_row_by_row(workspace, tmp_path
     sample = prepared(workspace, tmp_path)
     rel = drop(workspace, sample, "APBD_2025_MURNI.xlsx")
     result = read_result(Runner(workspace).run_dataset("apbd", rel, "2024"))
-    assert not result.run.success and result.exit_code == 1
+    assert result.exit_code == 1 and result.run.dagster_run.tags["terbuka/outcome"] == "rejected"
+    [check] = [e.asset_check_evaluation_data for e in result.run.all_events
+               if e.event_type_value == "ASSET_CHECK_EVALUATION" and e.asset_check_evaluation_data.check_name == "structure"]
+    assert not check.passed and check.partition == "2024"  # the result names the fiscal year it was for
     assert list_releases(workspace, "apbd") == []
     [folder] = (workspace.quarantine / "apbd").glob("*-*")
     report = json.loads((folder / "report.json").read_text())
@@ -93,5 +102,23 @@ def test_the_sensor_requests_the_files_fiscal_year(workspace, tmp_path):
     for look in looks.values():
         look["since"] -= 3600  # an hour later, unchanged
     with dg.build_sensor_context(resources={"terbuka": workspace}, cursor=json.dumps({"looks": looks})) as ctx:
-        [request] = sensor(ctx)
+        result = sensor(ctx)
+    [request] = result.run_requests
     assert (request.job_name, request.partition_key) == ("apbd_job", "2025")
+    [added] = result.dynamic_partitions_requests  # the year becomes a partition with the run that needs it
+    assert (added.partitions_def_name, list(added.partition_keys)) == ("apbd_fiscal_years", ["2025"])
+
+
+def test_with_a_daemon_running_a_backfill_is_a_dagster_backfill(workspace, tmp_path):
+    """What the Backfills tab lists: the dataset's three assets, the years asked for, submitted for the daemon
+    (whose own machinery then runs it through the queue); without a daemon the years run in-process."""
+    from pipelines.headless import daemon_running, submit_backfill
+
+    runner = Runner(workspace)
+    assert not daemon_running(runner.instance)  # none in tests: `terbuka backfill` runs the years here
+    backfill_id = submit_backfill(runner, "apbd", ["2024", "2025"])
+    [backfill] = runner.instance.get_backfills()
+    assert backfill.backfill_id == backfill_id and backfill.status.value == "REQUESTED"
+    targets = backfill.asset_backfill_data.target_subset
+    assert sorted(k.to_user_string() for k in targets.asset_keys) == ["apbd/clean", "apbd/raw", "apbd/release"]
+    assert sorted(targets.get_partitions_subset(dg.AssetKey(["apbd", "release"])).get_partition_keys()) == ["2024", "2025"]

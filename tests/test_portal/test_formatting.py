@@ -132,14 +132,15 @@ def test_budget_totals_sum_detail_lines_once_despite_subtotal_rows(tmp_path, dec
     budget = Budget(loaded, view)
     (stage,) = budget.stages
     spending, revenue = sum(DETAIL.values()), sum(REVENUE.values())
-    assert stage.akun["5"]["planned"] == spending  # not six times over (akun, kelompok, ... , sub rincian)
-    assert stage.akun["4"]["planned"] == revenue
-    for key in ("skpd", "urusan", "kelompok", "jenis"):
-        rows_ = budget.breakdown(stage, key)
-        assert sum(r["planned"] for r in rows_) == spending, key
-        assert sum(r["lines"] for r in rows_) == len(DETAIL), key
-    assert {r["code"]: r["planned"] for r in budget.breakdown(stage, "jenis")} == {
+    assert stage.accounts["5"].planned == spending  # not six times over (akun, kelompok, ... , sub rincian)
+    assert stage.accounts["4"].planned == revenue
+    for key in ("skpd", "urusan", "program", "kegiatan", "sub_kegiatan", "kelompok", "jenis"):
+        groups = budget.groups(stage, "5", key)
+        assert sum(g.figures.planned for g in groups) == spending, key
+        assert sum(g.figures.lines for g in groups) == len(DETAIL), key
+    assert {g.code: g.figures.planned for g in budget.groups(stage, "5", "jenis")} == {
         "5.1.02": 1_400_000_000_000, "5.2.02": 64_000_000_000}
+    assert sum(g.figures.planned for g in budget.groups(stage, "4", "jenis")) == revenue
 
     build_site(ws)
     site = ws.site
@@ -151,3 +152,14 @@ def test_budget_totals_sum_detail_lines_once_despite_subtotal_rows(tmp_path, dec
     for doubled in (sum(_subtotals(DETAIL).values()) + spending, 2 * spending):
         assert f.money(doubled, "id", exact=True) not in explorer + home
         assert f.money(doubled, "id") not in home
+
+
+def test_short_money_for_narrow_columns_and_signed_changes():
+    assert f.short(388_194_374_000, "id") == "388 M" and f.short(388_194_374_000, "en") == "388 bn"
+    assert f.short(1_019_412_634_000, "id") == "1,02 T" and f.short(1_019_412_634_000, "en") == "1.02 tn"
+    assert f.short(12_500_000, "id") == "12,5 jt" and f.short(999, "id") == "999"
+    assert f.short(-1_200_000_000, "id") == "−1,2 M"
+    assert f.signed_short(250_000_000, "en") == "+250 m" and f.signed_short(-250_000_000, "id") == "−250 jt"
+    assert f.signed_percent(4.5, "id") == "+4,5%" and f.signed_percent(-2, "en") == "−2.0%"
+    assert f.signed_percent(0.01, "id") == "0,0%"  # a change that rounds to nothing has no sign
+    assert f.raw(3) == "3" and f.raw(44.3456789123) == "44.345679" and f.raw(None) == ""

@@ -27,6 +27,9 @@ PAGES = {  # golden file -> page of the built site
     "dataset-apbd.html": "datasets/apbd/index.html",
     "version-apbd-1.1.0.html": "datasets/apbd/1.1.0/index.html",
     "budget-2024-murni.html": "anggaran/2024/murni/index.html",
+    "budget-overview.html": "anggaran/index.html",
+    "budget-drill-urusan-1.html": "anggaran/2024/murni/urusan/1/index.html",
+    "regulation-perda-2023-5.html": "peraturan/perda-2023-5/index.html",
 }
 SIZE = re.compile(r'<td class="num">[^<]*</td>(<td><code class="hash">)')  # a file's size, before its digest
 CONTENT_SIZE = re.compile(r'"contentSize": "\d+ B"')

@@ -16,7 +16,9 @@ from publish.writers import arrow_schema
 ROOT = Path(__file__).resolve().parents[2]
 BASE = "https://data.sukamaju.example.go.id/"
 REPORT = {"errors": 0, "warnings": 0, "groups": [], "rules": []}
-WARNED = {"errors": 0, "warnings": 2, "rules": ["realisasi <= anggaran"], "groups": [
+WARNED = {"errors": 0, "warnings": 2, "rows": 9, "rules": [
+    {"id": "realisasi_le_anggaran", "severity": "warning", "success": False, "unexpected": 2, "rows_checked": 9,
+     "skipped": False}], "groups": [
     {"severity": "warning", "type": "plausibility", "field": "realisasi", "check": "realisasi_le_anggaran",
      "count": 2, "note": "Realisasi melebihi anggaran.", "note_id": "realisasi-exceeds", "examples": []}]}
 
@@ -29,7 +31,10 @@ def when(day: int, hour: int = 3) -> dt.datetime:
     return dt.datetime(2024, 3, day, hour, 0, tzinfo=dt.timezone.utc)
 
 
-def apbd_rows(year: int, stage: str, basis: str, scale: float = 1.0) -> list[dict]:
+def apbd_rows(year: int, stage: str, basis: str, scale: float = 1.0, as_of: dt.date | None = None,
+              silent: tuple = ()) -> list[dict]:
+    """Budget lines of three agencies; murni lines report 80% realised (as of `as_of`, when given), perubahan
+    lines none, nor do the agencies whose index is in `silent`."""
     rows = []
     for i, (kode, nama, urusan, nama_urusan) in enumerate(SKPD):
         prog = f"{urusan}.0{i + 1}.02"
@@ -50,7 +55,8 @@ def apbd_rows(year: int, stage: str, basis: str, scale: float = 1.0) -> list[dic
                 "kode_sub_kegiatan": "0.00.00.0.00.0000" if code[0] in "46" else prog + ".2.01.0001",
                 "nama_sub_kegiatan": None if code[0] in "46" else "Penyediaan Gaji dan Tunjangan ASN",
                 "kode_rekening": code, "nama_rekening": name, "anggaran": planned,
-                "realisasi": int(planned * 0.8) if stage != "perubahan" else None, "dasar_hukum": basis,
+                "realisasi": int(planned * 0.8) if stage != "perubahan" and i not in silent else None,
+                "dasar_hukum": basis, "posisi_realisasi": as_of if stage != "perubahan" else None,
             })
     return rows
 
@@ -125,8 +131,10 @@ def publish_sample(root: Path) -> Workspace:
     ws = workspace(root)
     put(ws, "wilayah", WILAYAH, 1, source="kode_wilayah.csv")
     put(ws, "peraturan", PERATURAN, 2, source="jdih.csv")
-    put(ws, "apbd", apbd_rows(2023, "murni", "perda-2022-4") + apbd_rows(2024, "murni", "perda-2023-5"), 3,
-        source="sipd-2024-murni.xlsx")
+    # 2024's realisation states its date; 2023's does not (an older export): the portal says so.
+    put(ws, "apbd", apbd_rows(2023, "murni", "perda-2022-4")
+        + apbd_rows(2024, "murni", "perda-2023-5", as_of=dt.date(2024, 6, 30), silent=(1,)), 3,
+        source="sipd-2024-murni.xlsx")  # Dinas Pendidikan reports no realisation in 2024
     put(ws, "apbd", apbd_rows(2024, "perubahan", "perda-2024-3", 1.1), 4, WARNED, source="sipd-2024-perubahan.xlsx")
     put(ws, "kinerja", kinerja_rows(2023) + kinerja_rows(2024), 5, source="lkjip.xlsx")
     put(ws, "kinerja", kinerja_rows(2024, bump=-40.0), 6, source="lkjip-koreksi.xlsx")

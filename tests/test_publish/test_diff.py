@@ -88,10 +88,10 @@ def test_totals_csv_holds_the_murni_to_perubahan_movement(workspace):
     stage = [r for r in rows if r["comparison"] == "stage"]
     assert {(r["breakdown"], r["group"]) for r in stage} == {("skpd", DINKES), ("kelompok_rekening", "5.1")}
     dinkes = next(r for r in stage if r["group"] == DINKES)
-    assert dinkes == {"comparison": "stage", "breakdown": "skpd", "group": DINKES, "label": "Dinas Kesehatan",
-                      "period": "2024", "from_version": "1.1.0", "from_stage": "murni", "to_version": "1.1.0",
-                      "to_stage": "perubahan", "measure": "anggaran", "before": "1000000", "after": "1200000",
-                      "delta": "200000", "percent": "20.0"}
+    assert dinkes == {"comparison": "stage", "breakdown": "skpd", "account": "5", "group": DINKES,
+                      "label": "Dinas Kesehatan", "period": "2024", "from_version": "1.1.0", "from_stage": "murni",
+                      "to_version": "1.1.0", "to_stage": "perubahan", "measure": "anggaran", "before": "1000000",
+                      "after": "1200000", "delta": "200000", "percent": "20.0"}
     account = next(r for r in stage if r["group"] == "5.1")
     assert (account["before"], account["after"], account["percent"]) == ("1500000", "1700000", "13.33")
     assert account["label"]  # named from the account code list (Belanja Operasi)

@@ -84,9 +84,9 @@ def test_a_held_drop_in_dagster_says_why_and_the_confirmation_is_a_run(workspace
     drop(workspace, "kecil.csv", WILAYAH)  # 20 of 22 rows gone
     runner = Runner(workspace)
     result = read_result(runner.run_dataset("wilayah", "inbox/wilayah/kecil.csv"))
-    assert not result.run.success and result.exit_code == 4
-    [failure] = [e for e in result.run.all_events if e.event_type_value == "STEP_FAILURE"]
-    assert "held, not published" in failure.step_failure_data.user_failure_data.description
+    assert result.exit_code == 4 and result.run.dagster_run.tags["terbuka/outcome"] == "held"
+    [seen] = [e for e in result.run.all_events if e.event_type_value == "ASSET_OBSERVATION"]
+    assert "held, not published" in seen.event_specific_data.asset_observation.description
     assert not (workspace.inbox / "wilayah" / "kecil.csv").exists()  # kept under state/raw, recorded as held
     [record] = list_held(workspace)
     confirmed = read_result(runner.run_dataset("wilayah", confirm=record["sha256"][:16]))

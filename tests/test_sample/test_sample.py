@@ -145,7 +145,7 @@ def test_apbd_primary_key_is_unique_and_codes_follow_the_declaration(sample, nam
             assert r[field] is None or re.fullmatch(pattern, r[field]), (field, r[field])
         assert r["kode_rekening"].count(".") == 5  # only sub rincian objek lines, no parents or totals
         assert r["dasar_hukum"] in ids
-        if r["kode_rekening"].startswith("4"):
+        if r["kode_rekening"].startswith(("4", "6")):  # revenue and financing belong to no sub kegiatan
             assert r["kode_sub_kegiatan"] == "0.00.00.0.00.0000" and r["kode_program"] is None
         else:
             assert r["kode_sub_kegiatan"].startswith(r["kode_kegiatan"] + ".")
@@ -182,3 +182,34 @@ def test_kinerja_agencies_are_budgeted_in_2024_and_capaian_adds_up(sample):
     for r in kinerja:
         target, real, capaian = (float(r[k].replace(",", ".")) for k in ("target", "realisasi", "capaian"))
         assert abs(capaian - real / target * 100) <= 0.5
+
+
+def _closing(sample, prefix: str) -> float:
+    """Realised over budgeted (percent) of the 2024 year-end file's lines under an account prefix."""
+    _, rows = _records(_file(sample, "apbd/APBD_2024_PERUBAHAN.xlsx"), "apbd")
+    mine = [r for r in rows if r["kode_rekening"] == prefix or r["kode_rekening"].startswith(prefix + ".")]
+    return sum(_rupiah(r["realisasi"]) for r in mine) / sum(_rupiah(r["anggaran"]) for r in mine) * 100
+
+
+def test_performance_indicators_measured_on_the_budget_agree_with_it(sample):
+    """The finance agency's indicators state the budget's own figures: own-source revenue (4.1) collected and
+    spending (5) realised in the closing 2024 report, to the two decimals the report gives."""
+    _, kinerja = _records(_file(sample, EXPECTED[-1]), "kinerja")
+    stated = {r["indikator"]: float(r["realisasi"].replace(",", ".")) for r in kinerja}
+    assert stated["Persentase Realisasi Pendapatan Asli Daerah terhadap Target"] == round(_closing(sample, "4.1"), 2)
+    assert stated["Persentase Realisasi Belanja Daerah"] == round(_closing(sample, "5"), 2)
+
+
+@pytest.mark.parametrize("name", EXPECTED[2:5])
+def test_each_budget_file_balances_and_reports_realisation_as_of_one_date(sample, name):
+    """Revenue plus financing receipts equal spending plus financing outlays (an enacted APBD balances), and a
+    file that reports realisation says as of which day, on every line that has one."""
+    _, rows = _records(_file(sample, name), "apbd")
+
+    def total(prefix):
+        return sum(_rupiah(r["anggaran"]) for r in rows if r["kode_rekening"].startswith(prefix))
+
+    assert total("4") + total("6.1") == total("5") + total("6.2") and total("6.1") > 0
+    dates = {r["posisi_realisasi"] for r in rows}
+    reports = any(r["realisasi"] is not None for r in rows)
+    assert len(dates) == 1 and (None in dates) != reports

@@ -99,7 +99,7 @@ def test_distributions_are_described_and_temporal_covers_peraturan(regions):
     period = data.value(URIRef(f"{base}datasets/peraturan/1.0.0/#dataset"), DCTERMS.temporal)
     assert str(data.value(period, DCAT.startDate)) == "2019-03-15"  # the earliest penetapan in the register
     assert str(data.value(period, DCAT.endDate)) == "2024-09-27"
-    fiscal = URIRef(f"{base}datasets/apbd/1.0.0/fiscal/datapackage.json#distribution")
+    fiscal = URIRef(f"{base}datasets/apbd/1.0.0/fiscal-datapackage.json#distribution")
     assert (URIRef(f"{base}datasets/apbd/1.0.0/#dataset"), DCAT.distribution, fiscal) in data
 
 

@@ -81,18 +81,38 @@ def check_descriptor(descriptor: dict, rows: list[dict]) -> list[str]:
     return problems
 
 
+DESCRIPTOR, DATA = "fiscal-datapackage.json", "fiscal-data.csv"  # written at release time, beside data.csv
+
+
 def test_every_version_has_a_valid_fiscal_data_package(regions):
     frictionless = pytest.importorskip("frictionless")
     ws = regions["A"]
     for version in _versions(ws):
-        folder = ws.site / "datasets/apbd" / version / "fiscal"
-        descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
-        rows = duckdb.sql(f"SELECT * FROM read_csv('{folder / 'data.csv'}', all_varchar=true)").fetchall()
-        names = [c for c in duckdb.sql(f"SELECT * FROM read_csv('{folder / 'data.csv'}') LIMIT 0").columns]
+        folder = ws.site / "datasets/apbd" / version
+        descriptor = json.loads((folder / DESCRIPTOR).read_text(encoding="utf-8"))
+        rows = duckdb.sql(f"SELECT * FROM read_csv('{folder / DATA}', all_varchar=true)").fetchall()
+        names = [c for c in duckdb.sql(f"SELECT * FROM read_csv('{folder / DATA}') LIMIT 0").columns]
         assert check_descriptor(descriptor, [dict(zip(names, r)) for r in rows]) == [], version
-        report = frictionless.validate(str(folder / "datapackage.json"))  # types, primary key, bytes and hash
+        report = frictionless.validate(str(folder / DESCRIPTOR))  # types, primary key, bytes and hash
         assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
-        assert descriptor["version"] == version and descriptor["id"].endswith(f"/apbd/{version}/fiscal/")
+        assert descriptor["version"] == version and descriptor["id"].endswith(f"/apbd/{version}/{DESCRIPTOR}")
+        assert descriptor["resources"][0]["path"] == DATA
+
+
+def test_the_package_is_part_of_the_release_and_never_rendered_again(regions):
+    """The package is written with the release, listed in its SHA256SUMS, and the portal renders no copy: a later
+    change of schemas/apbd/fiscal.json cannot change a published version."""
+    from publish.manifest import read_manifest
+
+    ws = regions["A"]
+    for version in _versions(ws):
+        store, site = ws.releases / "datasets/apbd" / version, ws.site / "datasets/apbd" / version
+        listed = read_manifest(store)
+        for name in (DESCRIPTOR, DATA):
+            assert name in listed and (store / name).read_bytes() == (site / name).read_bytes(), (version, name)
+        assert not (site / "fiscal").exists()
+        package = json.loads((store / "datapackage.json").read_text(encoding="utf-8"))
+        assert {DESCRIPTOR, DATA, "data.xlsx"} <= {f["path"] for f in package["terbuka:files"]}
 
 
 def _expected_totals(parquet) -> dict:
@@ -129,7 +149,7 @@ def test_totals_per_phase_and_direction_round_trip_to_the_published_parquet(regi
         for version in _versions(ws):
             folder = ws.site / "datasets/apbd" / version
             got = {(y, p, d): int(t) for y, p, d, t in duckdb.sql(
-                f"SELECT tahun, phase, direction, sum(amount) FROM read_csv('{folder / 'fiscal/data.csv'}') "
+                f"SELECT tahun, phase, direction, sum(amount) FROM read_csv('{folder / DATA}') "
                 "GROUP BY ALL").fetchall()}
             assert got == _expected_totals(folder / "data.parquet"), version
 
@@ -139,7 +159,7 @@ def test_the_phase_rule_on_known_numbers(regions):
 
     ws = regions["A"]
     entries = list_releases(ws, "apbd")
-    final = ws.site / "datasets/apbd" / entries[-1]["version"] / "fiscal/data.csv"
+    final = ws.site / "datasets/apbd" / entries[-1]["version"] / DATA
     totals = {(y, p, d): int(t) for y, p, d, t in duckdb.sql(
         f"SELECT tahun, phase, direction, sum(amount) FROM read_csv('{final}') GROUP BY ALL").fetchall()}
     spending = 900_000_000 + 300_000_000 + 150_000_000  # the six-level 5.x lines; the 5.1 subtotal is left out
@@ -151,7 +171,7 @@ def test_the_phase_rule_on_known_numbers(regions):
     assert (2023, "adjusted", "revenue") in totals and (2023, "proposed", "revenue") not in totals
     # Before the year-end LRA was published, executed 2024 was the semester figure on the murni lines.
     before = [e for e in entries if e["released"] < "2025-01-01" and not e.get("withdrawn")][-1]
-    earlier = ws.site / "datasets/apbd" / before["version"] / "fiscal/data.csv"
+    earlier = ws.site / "datasets/apbd" / before["version"] / DATA
     value = duckdb.sql(f"SELECT sum(amount) FROM read_csv('{earlier}') WHERE tahun = 2024 AND phase = 'executed' "
                        "AND direction = 'expenditure'").fetchall()[0][0]
     assert value == sum(int(int(a * 1.1) * 0.45) for a in (900_000_000, 300_000_000, 150_000_000))

@@ -5,29 +5,22 @@ a phone. Skipped, with the reason, where /usr/bin/chromium is absent."""
 from __future__ import annotations
 
 from importlib import resources
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+from tests.browser import AXE_TAGS, chromium, needs_chromium
+
 PAGES = ["transparansi/", "transparansi/2024/", "transparansi/jadwal/", "en/transparansi/2023/",
          "en/transparansi/jadwal/", "datasets/apbd/1.0.0/", "en/datasets/apbd/1.2.0/", "pengembang/"]
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="no Chromium at /usr/bin/chromium (apt-get install chromium): browser tests skipped")
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with chromium() as instance:
         yield instance
-        instance.close()
 
 
 def test_new_pages_load_cleanly_and_pass_axe(browser, served):

@@ -2,6 +2,8 @@
 
 Each fixture table also goes through both engines (DuckDB, GX as the reference) via `engines_agree`."""
 
+import datetime as dt
+
 import pyarrow as pa
 
 from assets.expectations import run_suite
@@ -13,7 +15,8 @@ def line(rek, anggaran, realisasi, tahap="murni", tahun=2024, sub="1.02.01.2.01.
                 nama_skpd="Dinas Kesehatan", kode_urusan="1", nama_urusan=None, kode_program="1.02.01",
                 nama_program=None, kode_kegiatan="1.02.01.2.01", nama_kegiatan=None, kode_sub_kegiatan=sub,
                 nama_sub_kegiatan=None, kode_rekening=rek, nama_rekening="x", anggaran=anggaran,
-                realisasi=realisasi, dasar_hukum="perda-2023-12", __row=row)
+                realisasi=realisasi, posisi_realisasi=dt.date(tahun, 6, 30) if realisasi is not None else None,
+                dasar_hukum="perda-2023-12", __row=row)
 
 
 def suite(workspace, dataset, rows, engines_agree):
@@ -72,13 +75,13 @@ def test_rules_that_select_no_row_are_reported_as_not_checked(workspace, engines
     problems, _, outcomes = suite(workspace, "apbd", rows, engines_agree)
     by_id = {o["id"]: o for o in outcomes}
     skipped = {"realisasi-belanja-tidak-melebihi-anggaran", "realisasi-pendapatan-melebihi-target",
-               "jumlah-induk-sama-dengan-rincian"}
+               "jumlah-induk-sama-dengan-rincian", "posisi-realisasi-disebut", "posisi-tidak-sebelum-tahun-anggaran"}
     assert {i for i, o in by_id.items() if o["skipped"]} == skipped
     for rule in skipped:
         assert by_id[rule]["rows_checked"] == 0 and "Not checked" in by_id[rule]["reason"]["en"]
         assert "Tidak diperiksa" in by_id[rule]["reason"]["id"]
-    # the single-stage, single-year rules are meaningful here and pass over every row
-    for rule in ("satu-tahap", "satu-tahun", "kode-program-sesuai-induk"):
+    # the single-stage, single-year, single-date rules are meaningful here and pass over every row
+    for rule in ("satu-tahap", "satu-tahun", "kode-program-sesuai-induk", "satu-posisi-realisasi"):
         assert by_id[rule]["success"] and not by_id[rule]["skipped"] and by_id[rule]["rows_checked"] == 2
     assert {(p.check, p.severity, p.row) for p in problems} == {(rule, "info", None) for rule in skipped}
     report = Report(dataset="apbd", rows=2)
@@ -94,6 +97,45 @@ def test_mixed_stages_name_the_stages_not_their_count(workspace, engines_agree):
     problems, _, _ = suite(workspace, "apbd", rows, engines_agree)
     (stage,) = [p for p in problems if p.check == "satu-tahap"]
     assert stage.severity == "error" and stage.value == "murni, perubahan" and stage.field == "tahap"
+
+
+def test_realisation_states_one_reporting_date_within_its_year(workspace, engines_agree):
+    rows = [line("5.1.02.01.01.0024", 100, 90, row=2),
+            dict(line("5.1.02.01.01.0025", 300, 200, row=3), posisi_realisasi=dt.date(2024, 12, 31)),  # second date
+            dict(line("5.1.02.01.01.0026", 300, 100, row=4), posisi_realisasi=None),  # realised, no date
+            dict(line("5.1.02.01.01.0027", 300, 100, row=5), posisi_realisasi=dt.date(2023, 12, 31))]  # too early
+    found, outcomes = failed(workspace, "apbd", rows, engines_agree)
+    assert outcomes["satu-posisi-realisasi"] is False
+    assert ("posisi-realisasi-disebut", "warning", 4) in found
+    assert ("posisi-tidak-sebelum-tahun-anggaran", "warning", 5) in found
+
+
+def test_peraturan_relations_must_agree_both_ways(workspace, engines_agree):
+    """An amendment is recorded on both rows, and diubah_oleh names the latest of them; a revocation too."""
+    base = dict(kode_wilayah="32.60", jenis="Peraturan Daerah", judul="x", subjek=None, bidang_hukum=None,
+                url_dokumen=None, status="berlaku", mengubah=None, diubah_oleh=None, mencabut=None,
+                dicabut_oleh=None, tanggal_pengundangan=None)
+
+    def reg(ident, year, row, **kw):
+        return dict(base, id=ident, nomor=ident.rsplit("-", 1)[1], tahun=year,
+                    tanggal_penetapan=dt.date(year, 5, 1), __row=row, **kw)
+
+    consistent = [reg("perda-2019-4", 2019, 2, diubah_oleh="perda-2024-3"),
+                  reg("perda-2022-5", 2022, 3, mengubah="perda-2019-4"),
+                  reg("perda-2024-3", 2024, 4, mengubah="perda-2019-4"),
+                  reg("perda-2018-1", 2018, 5, status="tidak berlaku", dicabut_oleh="perda-2023-2"),
+                  reg("perda-2023-2", 2023, 6, mencabut="perda-2018-1")]
+    _, outcomes = failed(workspace, "peraturan", consistent, engines_agree)
+    for rule in ("diubah-oleh-timbal-balik", "diubah-oleh-yang-terakhir", "pencabutan-timbal-balik"):
+        assert outcomes[rule] is True, rule
+    broken = [reg("perda-2019-4", 2019, 2, diubah_oleh="perda-2022-5"),  # names the older amendment
+              reg("perda-2022-5", 2022, 3, mengubah="perda-2019-4"),
+              reg("perda-2024-3", 2024, 4, mengubah="perda-2019-4"),
+              reg("perda-2018-1", 2018, 5, status="tidak berlaku", dicabut_oleh="perda-2023-2"),
+              reg("perda-2023-2", 2023, 6)]  # does not record that it revokes perda-2018-1
+    _, outcomes = failed(workspace, "peraturan", broken, engines_agree)
+    assert outcomes["diubah-oleh-yang-terakhir"] is False and outcomes["diubah-oleh-timbal-balik"] is True
+    assert outcomes["pencabutan-timbal-balik"] is False
 
 
 def test_many_failing_rows_keep_the_first_examples_and_count_the_rest(workspace, engines_agree):

@@ -100,7 +100,8 @@ def apbd_base(rng: random.Random) -> pa.Table:
                              nama_skpd="Dinas", kode_urusan=codes[0], nama_urusan=None, kode_program=codes[1],
                              nama_program=None, kode_kegiatan=codes[2], nama_kegiatan=None, kode_sub_kegiatan=codes[3],
                              nama_sub_kegiatan=None, kode_rekening=code, nama_rekening="x", anggaran=budget,
-                             realisasi=spent, dasar_hukum="perda-2024-8", **{ROW: len(rows) + 2}))
+                             realisasi=spent, posisi_realisasi=None if spent is None else dt.date(2024, 9, 30),
+                             dasar_hukum="perda-2024-8", **{ROW: len(rows) + 2}))
     return pa.Table.from_pylist(rows)
 
 
