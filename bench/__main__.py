@@ -51,6 +51,10 @@ def base_workspace(root: Path):
     from sample import generate_sample
 
     shutil.copytree(ROOT / "schemas", root / "schemas")
+    source = root / "schemas" / "apbd" / "source.json"  # the generated files are past the default limits
+    mapping = json.loads(source.read_text(encoding="utf-8"))
+    mapping["limits"] = {**mapping.get("limits", {}), "bytes": 1 << 40, "rows": 100_000_000}
+    source.write_text(json.dumps(mapping, ensure_ascii=False, indent=2), encoding="utf-8")
     shutil.copy(ROOT / "terbuka.json", root / "terbuka.json")
     workspace = Workspace(root).ensure()
     for path in generate_sample(root / "sample")[:2]:
