@@ -181,9 +181,14 @@ def write_fiscal_package(declaration: Declaration, con: duckdb.DuckDBPyConnectio
         con.unregister("__fiscal_types")
     casts = ", ".join(f"CAST({_ident(name)} AS {kind}) AS {_ident(name)}" for name, kind in types)
     con.execute(f"CREATE OR REPLACE TEMP VIEW __fiscal_source AS SELECT {casts} FROM ({select})").fetchall()
+    # The package's rows (about twice the release's lines, wide text) are sorted once: with a thread per core
+    # DuckDB's sort of 5M release rows ran out of the working table's memory limit; one thread spills within it.
+    threads = con.execute("SELECT current_setting('threads')").fetchall()[0][0]
+    con.execute("SET threads = 1").fetchall()
     try:
         return _write(declaration, con, "__fiscal_source", sink, about, data_path)
     finally:
+        con.execute(f"SET threads = {int(threads)}").fetchall()
         con.execute("DROP VIEW IF EXISTS __fiscal_source").fetchall()
 
 
