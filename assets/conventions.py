@@ -35,8 +35,8 @@ def _texts(values) -> pa.Array:
     return pa.array([v if isinstance(v, str) and v.strip() else None for v in values], pa.string())
 
 
-def _errors(columns: dict, declaration: Declaration, published: bool) -> int:
-    """How many number and date cells the given conventions cannot read."""
+def unread_cells(columns: dict, declaration: Declaration, published: bool) -> int:
+    """How many number and date cells the given conventions cannot read (columns: field name -> cells)."""
     count = 0
     for spec in declaration.fields:
         kind, name = spec.get("type", "string"), spec["name"]
@@ -58,11 +58,17 @@ def in_published_form(header: list, header_row: int, columns: dict[str, object],
     separators, ISO dates) than by the declared ones (99.59 is no Indonesian number). When both read it
     equally, the declared conventions decide, as for any file; cells the two would read differently and
     the published writer never writes (1.500) are refused as ambiguous either way."""
+    if not published_candidate(header, header_row, declaration):
+        return False
+    return unread_cells(columns, declaration, True) < unread_cells(columns, declaration, False)
+
+
+def published_candidate(header: list, header_row: int, declaration: Declaration) -> bool:
+    """Whether a file could be in the published form at all (the rest is decided by its cells, unread_cells):
+    row 1 holds exactly the declared field names in order, and some field is a number or a date."""
     if header_row != 0 or [str(c).strip() for c in header] != declaration.field_names:
         return False
-    if not any(spec.get("type", "string") in NUMERIC + ("date",) for spec in declaration.fields):
-        return False
-    return _errors(columns, declaration, True) < _errors(columns, declaration, False)
+    return any(spec.get("type", "string") in NUMERIC + ("date",) for spec in declaration.fields)
 
 
 def published_note() -> Problem:

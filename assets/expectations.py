@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 import threading
 
-import duckdb
 import pyarrow as pa
 
 from assets.ingest import ROW
 from assets.rules import EMPTY, NotCompiled, Outcome, evaluate, relation
 from publish.declarations import Declaration
 from publish.report import ERROR, Problem
+from publish.worktable import WorkTable, working
 
 KEEP = 200
 # A rule whose query selects no row has checked nothing: it is reported as not applied (this
@@ -23,12 +23,15 @@ _lock = threading.Lock()
 _batch_definition = None
 
 
-def run_suite(table: pa.Table, declaration: Declaration) -> tuple[list[Problem], list[tuple[Problem, int]], list[dict]]:
+def run_suite(table: WorkTable | pa.Table, declaration: Declaration) -> tuple[list[Problem], list[tuple[Problem, int]], list[dict]]:
     """Problems found by each rule, counts past the kept examples, and a per-rule outcome list."""
     if not declaration.expectations:
         return [], [], []
-    con = duckdb.connect()
-    con.register("data", table)
+    with working(table) as work:
+        return _run(work.con, declaration)
+
+
+def _run(con, declaration: Declaration) -> tuple[list[Problem], list[tuple[Problem, int]], list[dict]]:
     problems, overflow, outcomes = [], [], []
     for spec in declaration.expectations:
         outcome = evaluate_rule(con, spec)

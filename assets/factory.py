@@ -267,11 +267,9 @@ def _intakes(ws: Workspace, declaration: Declaration, config: FileConfig, year: 
 
 
 def _ensure_region(ws: Workspace, declaration: Declaration, intake: Intake, region: str) -> None:
-    try:
-        data = intake.path.read_bytes()
-    except FileNotFoundError:
+    if not intake.path.is_file():
         return  # process_file reports a file gone as changed, in its own words
-    _, found = partitions_for(declaration, data, intake.name, [r.kode for r in served_regions(ws.config)])
+    _, found = partitions_for(declaration, intake.path, intake.name, [r.kode for r in served_regions(ws.config)])
     if found != region:
         said = found or "-"
         raise dg.Failure(description=(
@@ -343,7 +341,7 @@ def _events(context, ws: Workspace, declaration: Declaration, outcomes: list[Out
             yield _check_result(name, report, raw_key, [ws.rel(o.quarantine / "report.html") for o in checked
                                                         if o.quarantine])
     if released:
-        tables = [o.checked.table for o in released if o.checked.table is not None]
+        tables = [o.checked.head for o in released if o.checked.head is not None]  # the rows stay in DuckDB
         metadata = {"dagster/row_count": sum(o.checked.report.rows for o in released),
                     "errors": 0, "warnings": sum(o.checked.report.warnings for o in released),
                     "dagster/column_schema": _column_schema(declaration)}

@@ -5,7 +5,9 @@ The Dagster assets, the command line and the tests all call `process_file`; it i
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,8 +15,8 @@ from assets.failures import SYSTEM_ERRORS, describe_failure
 from assets.inbox import Dropped, file_away, file_state
 from assets.limits import check_size
 from assets.unusable import UnusableFile
-from assets.validation import Checked, check_bytes, clean_table, reference_tables
-from publish.files import sha256_bytes, sha256_file, write_atomic
+from assets.validation import Checked, check_file, reference_tables
+from publish.files import CHUNK, fsync_dir, sha256_file
 from publish.held import release_held, write_held
 from publish.ledger import record
 from publish.quarantine import quarantine_file
@@ -120,14 +122,45 @@ def rejection(checked: Checked, report_path: str, lang: str = "both") -> str:
     return f"{kind}: {report.errors} {errors}{said}\n    {pick(lang, 'laporan', 'report')}: {report_path}"
 
 
-def snapshot(workspace: Workspace, dataset: str, data: bytes, name: str, sha256: str) -> dict:
-    """Keep the original bytes under state/raw/<dataset>/<sha256>/ and describe them."""
+def snapshot(workspace: Workspace, dataset: str, taken: Path, name: str, sha256: str) -> dict:
+    """Keep the original bytes (`taken`, the copy _take made) under state/raw/<dataset>/<sha256>/ and describe
+    them."""
     target = workspace.raw / dataset / sha256 / Path(name).name
-    if not target.exists():
-        write_atomic(target, data)
+    size = taken.stat().st_size
+    if target.exists():
+        taken.unlink()
+    else:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(taken, target)
+        fsync_dir(target.parent)
     received = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-    return {"name": Path(name).name, "sha256": sha256, "bytes": len(data), "received": received,
+    return {"name": Path(name).name, "sha256": sha256, "bytes": size, "received": received,
             "path": workspace.rel(target)}
+
+
+def _take(workspace: Workspace, dataset: str, intake: Intake) -> tuple[Path, str]:
+    """The file copied under state/raw/<dataset>/ and hashed in the same read, never whole in memory: the bytes
+    checked are the bytes hashed, whatever happens to the original meanwhile."""
+    folder = workspace.raw / dataset
+    folder.mkdir(parents=True, exist_ok=True)
+    taken = folder / f".{Path(intake.name).name}.{os.getpid()}.tmp"
+    digest = hashlib.sha256()
+    try:
+        with open(intake.path, "rb") as source, open(taken, "wb") as copy:
+            for block in iter(lambda: source.read(CHUNK), b""):
+                digest.update(block)
+                copy.write(block)
+            copy.flush()
+            os.fsync(copy.fileno())
+    except FileNotFoundError:
+        taken.unlink(missing_ok=True)
+        raise FileChanged("it is gone from where it was dropped (moved or deleted)") from None
+    sha = digest.hexdigest()
+    if intake.sha256 and sha != intake.sha256:
+        taken.unlink()
+        raise FileChanged(f"it holds other bytes (SHA-256 {sha[:12]}) than the run was started for "
+                          f"({intake.sha256[:12]})")
+    return taken, sha
 
 
 def process_file(workspace: Workspace, intake: Intake, run_id: str | None = None) -> Outcome:
@@ -141,12 +174,9 @@ def process_file(workspace: Workspace, intake: Intake, run_id: str | None = None
         too_big = _too_big(intake, declaration)
         if too_big is not None:  # refused unread: a file past its byte limit is never taken into memory
             return _refuse_unread(workspace, intake, too_big, outcome, run_id)
-        data = _read(intake)
-        sha = sha256_bytes(data)
-        if intake.sha256 and sha != intake.sha256:
-            raise FileChanged(f"it holds other bytes (SHA-256 {sha[:12]}) than the run was started for "
-                              f"({intake.sha256[:12]})")
-        outcome.source = snapshot(workspace, declaration.id, data, intake.name, sha)
+        taken, sha = _take(workspace, declaration.id, intake)
+        outcome.source = snapshot(workspace, declaration.id, taken, intake.name, sha)
+        data = workspace.root / outcome.source["path"]  # the snapshot: read from disk, in chunks
         if intake.dropped is not None:
             outcome.source["inbox_path"] = workspace.rel(intake.dropped.path)
         outcome.checked = _check(workspace, declaration, data, intake, sha)
@@ -161,7 +191,7 @@ def process_file(workspace: Workspace, intake: Intake, run_id: str | None = None
             doc["rules"] = outcome.checked.rules
             where = workspace.releases
             try:
-                outcome.release = write_release(workspace, declaration, clean_table(outcome.checked), doc,
+                outcome.release = write_release(workspace, declaration, outcome.checked.rows, doc,
                                                 outcome.source, run_id=run_id, confirmed=confirms(intake.confirm, sha))
                 outcome.status = "unchanged" if outcome.release.unchanged else "published"
             except ReleaseHeld as held:
@@ -181,6 +211,9 @@ def process_file(workspace: Workspace, intake: Intake, run_id: str | None = None
     except SYSTEM_ERRORS as exc:
         outcome.status = "system"
         outcome.cause = describe_failure(workspace, exc, published=outcome.release if done else None, where=where)
+    finally:
+        if outcome.checked is not None:
+            outcome.checked.close()  # the working table's memory and spill files; the head and report stay
     return outcome
 
 
@@ -243,19 +276,13 @@ def refusal(dataset: str, name: str, sha: str, exc: UnusableFile) -> Report:
     return report
 
 
-def _read(intake: Intake) -> bytes:
-    try:
-        return intake.path.read_bytes()
-    except FileNotFoundError:
-        raise FileChanged("it is gone from where it was dropped (moved or deleted)") from None
-
-
-def _check(workspace: Workspace, declaration, data: bytes, intake: Intake, sha: str) -> Checked:
+def _check(workspace: Workspace, declaration, data: Path, intake: Intake, sha: str) -> Checked:
     """Every check; a file that makes a reader fail unexpectedly is that file's problem, never a crash that
     stops other files: it is kept in quarantine as unusable, with the error named."""
     references = reference_tables(workspace, declaration)  # a damaged store is the system's problem, not the file's
     try:
-        return check_bytes(data, intake.name, declaration, references, partition=intake.year, sha256=sha)
+        return check_file(data, intake.name, declaration, references, partition=intake.year, sha256=sha,
+                          state=workspace.state)
     except SYSTEM_ERRORS:
         raise
     except Exception as exc:  # noqa: BLE001 - any reader failure becomes this file's outcome

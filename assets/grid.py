@@ -1,36 +1,42 @@
-"""A CSV file's rows held column by column in Arrow, split exactly as Python's csv module splits them."""
+"""A CSV file's rows column by column in Arrow, read in chunks of bounded size, split exactly as Python's csv module
+splits them."""
 
 from __future__ import annotations
 
 import csv
-import io
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
+from assets.encoding import decoded, detect_encoding, legacy_line, legacy_note
+from assets.feed import SENTINEL, Feed
 from assets.limits import Limits
 from assets.sheet import column_letter
+from assets.source import Source
 from assets.unusable import UnusableFile
-from publish.report import id_number
+from publish.report import Problem, id_number
 
 HEAD_ROWS = 50  # rows parsed by Python's csv too: header detection reads them, and they check Arrow's split
-_SENTINEL = "\x00"
-BLOCK = 1 << 20  # Arrow's read size: one thread over 1 MiB blocks beats one block the size of the file
+BLOCK = 1 << 19  # Arrow's read size: its streaming reader holds some 30 times a block; 512 KiB costs ~10% over 1 MiB
+MAX_BLOCK = 1 << 28  # a record longer than a block is read again with larger blocks, up to this
+CHUNK_ROWS = 1 << 15  # rows handed on at a time: what the ingest and the checks hold of a file at once
 
 
 @dataclass
 class Grid:
-    """Rows of the most common length as string columns; rows of any other length kept as lists."""
+    """Rows of the most common length as string columns; rows of any other length kept as lists. A whole file,
+    or one chunk of it: then `count` is the number of the last record the chunk covers."""
 
     columns: list[pa.Array]  # one string array per column, over the rows of exactly len(columns) cells
     numbers: np.ndarray  # the 1-based record number of each of those rows
     odd: dict[int, list[str]]  # record number -> cells, for rows of another length
-    count: int  # records in the file
+    count: int  # records in the file (in a chunk: up to and including this one)
 
 
 class GridRows(Sequence):
@@ -126,90 +132,334 @@ def _usual_width(head: list[list[str]]) -> int:
     return max(set(widths), key=widths.count) if widths else 1
 
 
-def read_grid(utf8: bytes, delimiter: str, head: list[list[str]]) -> tuple[Grid, list[list[str]]] | None:
-    """The file's rows as a Grid plus its head rows, or None when Arrow could split a row differently.
 
-    `utf8` is the file as UTF-8 without BOM, `head` its first HEAD_ROWS rows as split_rows splits them
-    (the caller holds the text only that long). Arrow's parser and Python's csv module agree on
-    every well-formed file; they differ where a quoted cell runs to the end of the file (Arrow drops
-    a final line break inside it). A sentinel record appended to the bytes shows that case: it is
-    swallowed into the open quote. Callers then read the file with Python's csv module.
-    """
-    if not utf8:
-        return None
-    width = _usual_width(head)
-    names = [f"c{i}" for i in range(width)]
-    odd_text: dict[int, str] = {}
 
-    def keep_aside(row) -> str:
-        odd_text[row.number] = row.text
-        return "skip"
+_ENDING = re.compile(r"\r\n|\r|\n")
 
-    ending = b"" if utf8.endswith((b"\n", b"\r")) else b"\n"
-    tail = ending + _SENTINEL.encode()
-    whole = min(len(utf8) + len(tail) + 64, 2**31 - 1)
-    # Arrow can lose the \n of a quoted \r\n that falls on a block boundary: such files are one block.
-    block = whole if b"\r" in utf8 and b'"' in utf8 else min(BLOCK, whole)
-    while True:
-        odd_text.clear()
-        try:
-            table = _read(_Joined(utf8, tail), names, delimiter, block, keep_aside)
+
+def text_lines(pieces: Iterable[str]) -> Iterator[str]:
+    """_lines over text that comes in pieces: a line cut between two pieces (or between \\r and \\n) is joined."""
+    parts: list[str] = []  # the start of a line cut at the end of a piece (joined once, however long)
+    held = ""  # a final \r, which may be half of a \r\n
+    for piece in pieces:
+        text = held + piece if held else piece
+        held = ""
+        if text.endswith("\r"):
+            text, held = text[:-1], "\r"
+        at = 0
+        for ending in _ENDING.finditer(text):
+            line = text[at:ending.end()]
+            if parts:
+                parts.append(line)
+                line, parts = "".join(parts), []
+            yield line
+            at = ending.end()
+        if at < len(text):
+            parts.append(text[at:])
+    if held:
+        parts.append(held)
+    if parts:
+        yield "".join(parts)
+
+
+def nul_refusal(pieces: Iterable[str]) -> UnusableFile:
+    """The refusal of a file that holds NUL characters, naming the lines of the first five."""
+    lines: list[int] = []
+    before = 0  # line ends before the current piece
+    for piece in pieces:
+        at = piece.find("\x00")
+        while at >= 0 and len(lines) < 5:
+            lines.append(before + piece.count("\n", 0, at) + 1)
+            at = piece.find("\x00", at + 1)
+        if len(lines) >= 5:
             break
-        except pa.ArrowException:  # a record longer than a block, or bytes Arrow refuses
-            if block == whole:
-                return None
-            block = whole
-    count = table.num_rows + len(odd_text)
-    if odd_text.get(count) == _SENTINEL:
-        del odd_text[count]
-    elif width == 1 and table.num_rows and table.column(0)[-1].as_py() == _SENTINEL:
-        table = table.slice(0, table.num_rows - 1)
-    else:
-        return None  # the sentinel was swallowed: the file ends inside a quoted cell
-    count -= 1
-    odd = {number: _split(line, delimiter) for number, line in odd_text.items()}
-    numbers = np.setdiff1d(np.arange(1, count + 1, dtype=np.int64), np.fromiter(odd, np.int64, len(odd)),
-                           assume_unique=True)
-    columns = []
-    for _ in range(width):  # one column at a time, each freed from the table as it is copied out
-        columns.append(table.column(0).combine_chunks())
-        table = table.remove_column(0)
-    grid = Grid(columns, numbers, odd, count)
-    rows = GridRows(grid, head)
-    if count < len(head) or (len(head) < HEAD_ROWS and count != len(head)) or any(_unlike(rows.grid_row(i), row) for i, row in enumerate(head)):
-        return None
-    return grid, head
+        before += piece.count("\n")
+    shown = ", ".join(map(str, sorted(set(lines))))
+    return UnusableFile(
+        f"This file holds NUL bytes (\\x00, on lines {shown}), which no text table contains: it is probably a "
+        "binary file or a damaged export. Open it in a spreadsheet program and save it as CSV UTF-8 or XLSX.",
+        f"Berkas ini memuat byte NUL (\\x00, pada baris {shown}), yang tidak ada dalam tabel teks: mungkin berkas "
+        "biner atau ekspor yang rusak. Buka di program lembar kerja lalu simpan sebagai CSV UTF-8 atau XLSX.")
 
 
-class _Joined(io.RawIOBase):
-    """The file's bytes followed by the sentinel, read without copying the file into a new bytes object."""
-
-    def __init__(self, *parts: bytes):
-        self.parts = [memoryview(p) for p in parts]
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        while self.parts and not len(self.parts[0]):
-            self.parts.pop(0)
-        if not self.parts:
-            return 0
-        n = min(len(buffer), len(self.parts[0]))
-        buffer[:n] = self.parts[0][:n]
-        self.parts[0] = self.parts[0][n:]
-        return n
+def unclosed_quote(last: list[str], count: int) -> Problem:
+    """The file ends inside a quoted cell: the last row's quote swallowed the rest of the file (`last` is that
+    row, `count` the number of rows)."""
+    pos = max(range(len(last)), key=lambda i: (("\n" in last[i]) or ("\r" in last[i]), len(last[i]))) if last else 0
+    where = f"{column_letter(pos + 1)}{count}"
+    return Problem(type="unclosed-quote", row=count, value=(last[pos][:60] if last else None),
+                   note=f"Cell {where} opens a quotation mark (\") that is never closed, so everything after it, to "
+                        "the end of the file, was read into that one cell. Close the quote (or remove it) and drop "
+                        "the file again.",
+                   note_id=f"Sel {where} membuka tanda kutip (\") yang tidak pernah ditutup, sehingga semua isi "
+                           "sesudahnya sampai akhir berkas terbaca sebagai satu sel. Tutup tanda kutipnya (atau "
+                           "hapus) lalu kirim ulang berkasnya.")
 
 
-def _read(data, names: list[str], delimiter: str, block: int, handler) -> pa.Table:
+def check_rows(rows, limits: Limits, numbers=None) -> None:
+    """Row widths and cell lengths of rows held as lists (the head, rows of odd widths, workbook rows)."""
+    for i, row in enumerate(rows):
+        number = numbers[i] if numbers is not None else i + 1
+        if len(row) > limits.columns:
+            raise limits.exceeded("columns", len(row), where=f"row {number}", where_id=f"baris {number}")
+        for pos, cell in enumerate(row):
+            if isinstance(cell, str) and len(cell) > limits.cellCharacters:
+                where = f"{column_letter(pos + 1)}{number}"
+                raise limits.exceeded("cellCharacters", len(cell), where=f"cell {where}", where_id=f"sel {where}")
+
+
+def check_grid(grid: Grid, limits: Limits, whole: bool = True) -> None:
+    """The limits over a Grid's columns in bulk: rows, and the longest cell of each column. For a chunk
+    (`whole` False) a count past the limit is said as 'more than', since the rest is not read."""
+    if grid.count > limits.rows:
+        raise limits.exceeded("rows", grid.count if whole else None)
+    for pos, column in enumerate(grid.columns):
+        lengths = pc.utf8_length(column)
+        longest = pc.max(lengths).as_py() if len(column) else None
+        if longest is not None and longest > limits.cellCharacters:
+            at = pc.index(pc.greater(lengths, limits.cellCharacters), True).as_py()
+            where = f"{column_letter(pos + 1)}{int(grid.numbers[at])}"
+            raise limits.exceeded("cellCharacters", longest, where=f"cell {where}", where_id=f"sel {where}")
+    odd = sorted(grid.odd)
+    check_rows([grid.odd[n] for n in odd], limits, odd)
+
+
+class Restart(Exception):
+    """The chunks given so far are void: the file is read again from its start, another way (in another
+    encoding, with larger blocks, or by Python's csv module)."""
+
+
+def reread(stream) -> Iterator[Grid]:
+    """A stream's chunks for a reader that keeps them all (small files, tests): restarts start over."""
+    while True:
+        try:
+            return iter(list(stream))
+        except Restart:
+            continue
+
+
+class _Numbering:
+    """Record numbers for the rows Arrow returns: consecutive, past the rows set aside (of another width)."""
+
+    def __init__(self):
+        self.last = 0  # the number of the last row numbered
+        self.odd: list[int] = []  # numbers of rows set aside, in file order, as the reader meets them
+        self.next = 0  # self.odd[:self.next] are behind us
+
+    def take(self, n: int) -> tuple[np.ndarray, list[int]]:
+        """Numbers for the next n rows, and those of the set-aside rows among or before them."""
+        runs, passed, start = [], [], self.last + 1
+        while True:
+            while self.next < len(self.odd) and self.odd[self.next] < start:
+                passed.append(self.odd[self.next])
+                self.next += 1
+            if not n:
+                break
+            ahead = self.odd[self.next] if self.next < len(self.odd) else None
+            run = n if ahead is None else min(n, ahead - start)
+            runs.append(np.arange(start, start + run, dtype=np.int64))
+            start, n = start + run, n - run
+            if n:  # the next record is a set-aside one
+                passed.append(ahead)
+                self.next += 1
+                start += 1
+        self.last = start - 1
+        return (np.concatenate(runs) if runs else np.zeros(0, dtype=np.int64)), passed
+
+    def rest(self) -> list[int]:
+        """Numbers of set-aside rows past the last numbered row (the file's end)."""
+        out, self.next = self.odd[self.next:], len(self.odd)
+        return out
+
+
+class CsvStream:
+    """The records of a CSV file after reading its head, in chunks (Grids) of about CHUNK_ROWS rows, split as
+    Python's csv module splits them: by Arrow's reader where it agrees (on the head, and on how the file
+    ends), else by Python's csv module itself. Limits are checked chunk by chunk as the file is read.
+
+    Iterating may raise Restart: the chunks given so far are void and the caller iterates again."""
+
+    def __init__(self, source: Source, codec: str, delimiter: str, head: list[list[str]], limits: Limits):
+        self.source, self.codec, self.delimiter, self.head, self.limits = source, codec, delimiter, head, limits
+        self.width = _usual_width(head)
+        self.block = BLOCK
+        self.python = False  # Arrow cannot be trusted with this file: Python's csv module reads it
+        self.encoding_notes: list[Problem] = []  # a switch to Windows-1252 mid-way says so
+        self.ending_notes: list[Problem] = []  # a quote never closed (Python's reading)
+        self.position = 0  # bytes of the file read so far in this pass (progress)
+
+    @property
+    def notes(self) -> list[Problem]:
+        return self.encoding_notes + self.ending_notes
+
+    def __iter__(self) -> Iterator[Grid]:
+        self.ending_notes, self.position = [], 0
+        if self.python:
+            yield from self._python_chunks()
+            return
+        for grid in self._arrow_chunks():
+            check_grid(grid, self.limits, whole=False)
+            yield grid
+
+    # --- Arrow ---------------------------------------------------------------------------------------
+
+    def _arrow_chunks(self) -> Iterator[Grid]:
+        feed = Feed(self.source, self.codec)
+        names = [f"c{i}" for i in range(self.width)]
+        numbering, odd_text = _Numbering(), {}
+
+        def keep_aside(row) -> str:
+            odd_text[row.number] = row.text
+            numbering.odd.append(row.number)
+            return "skip"
+
+        parts: list[tuple[pa.RecordBatch, np.ndarray, list[int]]] = []
+        held: pa.RecordBatch | None = None  # the latest batch: the sentinel, if Arrow kept it, is its last row
+        rows = 0  # rows Arrow returned (the sentinel's included)
+        size = 0  # records in `parts`, of either width
+        first = True
+        try:
+            with feed:
+                reader = _open(feed, names, self.delimiter, self.block, keep_aside)
+                for batch in _batches(reader):
+                    self._check(feed)
+                    if len(odd_text) > 4 * CHUNK_ROWS:  # most rows have another width: they wait, held as lists
+                        self.python = True  # Python's csv module reads such a file in chunks of any width
+                        raise Restart()
+                    rows += batch.num_rows
+                    if held is not None:
+                        parts.append((held, *numbering.take(held.num_rows)))
+                        size += held.num_rows + len(parts[-1][2])
+                    held = batch
+                    if size >= CHUNK_ROWS and (not first or numbering.last >= len(self.head)):
+                        yield self._chunk(parts, odd_text, numbering.last, check_head=first, end=False)
+                        parts, size, first = [], 0, False
+                    self.position = feed.position
+                self._check(feed)
+        except pa.ArrowInvalid:
+            self._check(feed)  # a NUL or non-UTF-8 byte stopped the feed: that is the reason
+            if self.block < min(MAX_BLOCK, self.source.size + 64):
+                self.block = min(MAX_BLOCK, self.block * 16)  # a record longer than a block
+            else:
+                self.python = True
+            raise Restart() from None
+        count = rows + len(numbering.odd)  # every record Arrow met, the sentinel's included
+        if odd_text.get(count) == SENTINEL:
+            del odd_text[count]
+            numbering.odd.remove(count)
+        elif self.width == 1 and held is not None and held.num_rows and held.column(0)[-1].as_py() == SENTINEL:
+            held = held.slice(0, held.num_rows - 1)
+        else:
+            self.python = True  # the sentinel was swallowed: the file ends inside a quoted cell
+            raise Restart()
+        if held is not None:
+            parts.append((held, *numbering.take(held.num_rows)))
+        tail = numbering.rest()
+        if parts or tail or first:
+            grid = self._chunk(parts, odd_text, count - 1, check_head=first, end=True, extra=tail)
+            self.position = feed.position
+            yield grid
+
+    def _check(self, feed: Feed) -> None:
+        if feed.problem == "nul":
+            raise nul_refusal(decoded(self.source, self.codec, "replace"))
+        if feed.problem == "utf8":
+            codec = detect_encoding(self.source)  # the file is not UTF-8: which encoding it is, or why none
+            if codec == self.codec:  # cannot be: the same decoder found it wrong
+                raise UnusableFile("This file's text could not be read consistently.",
+                                   "Teks berkas ini tidak dapat dibaca secara konsisten.")
+            self.codec = codec
+            if codec == "cp1252":
+                self.encoding_notes = [legacy_note(legacy_line(self.source))]
+            raise Restart()
+
+    def _chunk(self, parts, odd_text: dict[int, str], count: int, check_head: bool, end: bool,
+               extra: list[int] = ()) -> Grid:
+        columns = [pa.concat_arrays([batch.column(i) for batch, _, _ in parts]) if parts else pa.array([], pa.string())
+                   for i in range(self.width)]
+        numbers = np.concatenate([n for _, n, _ in parts]) if parts else np.zeros(0, dtype=np.int64)
+        odd = {number: _split(odd_text.pop(number), self.delimiter)
+               for number in [n for _, _, passed in parts for n in passed] + list(extra)}
+        grid = Grid(columns, numbers, odd, count)
+        if check_head and not self._head_agrees(grid, end):
+            self.python = True
+            raise Restart()
+        return grid
+
+    def _head_agrees(self, grid: Grid, end: bool) -> bool:
+        head = self.head
+        if end and (grid.count < len(head) or (len(head) < HEAD_ROWS and grid.count != len(head))):
+            return False
+        if not end and len(head) < HEAD_ROWS:
+            return False  # Python's csv module found the whole file in the head: Arrow finds more
+        rows = GridRows(grid, head)
+        return not any(_unlike(rows.grid_row(i), row) for i, row in enumerate(head))
+
+    # --- Python's csv module -------------------------------------------------------------------------
+
+    def python_rows(self) -> Iterator[list[str]]:
+        """Every record as Python's csv module splits it, checked against the limits as it is read; a quote that
+        is never closed is noted at the end."""
+        reader = csv.reader(text_lines(self._text()), delimiter=self.delimiter)
+        number = cells = 0
+        start = 1  # the line the record being read starts on
+        last: list[str] = []
+        try:
+            for row in reader:
+                number += 1
+                cells += len(row)
+                _within(row, number, cells, self.limits)
+                last = row
+                yield row
+                start = reader.line_num + 1
+        except csv.Error as exc:
+            raise unsplittable(exc, start, reader.line_num) from None
+        if number:
+            self.ending_notes = [unclosed_quote(last, number)]
+
+    def _text(self) -> Iterator[str]:
+        for piece in decoded(self.source, self.codec):
+            if "\x00" in piece:
+                raise nul_refusal(decoded(self.source, self.codec, "replace"))
+            yield piece
+
+    def _python_chunks(self) -> Iterator[Grid]:
+        rows: list[list[str]] = []
+        number = 0
+        for row in self.python_rows():
+            rows.append(row)
+            number += 1
+            if len(rows) >= CHUNK_ROWS:
+                yield self._rows_grid(rows, number)
+                rows = []
+        if rows or not number:
+            yield self._rows_grid(rows, number)
+
+    def _rows_grid(self, rows: list[list[str]], count: int) -> Grid:
+        first = count - len(rows) + 1
+        same = [i for i, row in enumerate(rows) if len(row) == self.width]
+        columns = [pa.array([rows[i][c] for i in same], pa.string()) for c in range(self.width)]
+        odd = {first + i: row for i, row in enumerate(rows) if len(row) != self.width}
+        return Grid(columns, np.array(same, dtype=np.int64) + first, odd, count)
+
+
+def _open(feed: Feed, names: list[str], delimiter: str, block: int, handler) -> pcsv.CSVStreamingReader:
     # Row numbers reach the invalid-row handler only when Arrow reads on one thread.
-    return pcsv.read_csv(
-        io.BufferedReader(data, 1 << 20),
+    return pcsv.open_csv(
+        feed,
         read_options=pcsv.ReadOptions(column_names=names, use_threads=False, block_size=block),
         parse_options=pcsv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False, newlines_in_values=True,
                                         invalid_row_handler=handler),
         convert_options=pcsv.ConvertOptions(column_types={n: pa.string() for n in names}, null_values=[],
                                             strings_can_be_null=False, quoted_strings_can_be_null=False))
+
+
+def _batches(reader) -> Iterator[pa.RecordBatch]:
+    while True:
+        try:
+            yield reader.read_next_batch()
+        except StopIteration:
+            return
 
 
 def _split(line: str, delimiter: str) -> list[str]:

@@ -21,9 +21,10 @@ from assets.limits import check_size
 from assets.regions import choose_region, split_by_region
 from assets.grid import split_rows
 from assets.ingest import HEADER_SCAN_ROWS, alias_index, find_header, ingest_sheet, normalise_label
-from assets.reading import Sheet, UnusableFile, decode_text, detect_format, read_sheet, read_xlsx, sniff_delimiter
+from assets.reading import (Sheet, UnusableFile, csv_head, decode_text, detect_format, read_sheet, read_xlsx,
+                            sniff_delimiter)
 from publish.declarations import Declaration
-from publish.files import sha256_bytes, sha256_file
+from publish.files import sha256_file
 from publish.regions import REGION_FIELD, served_regions
 from publish.releases import dataset_dir, latest_release
 from publish.workspace import Workspace
@@ -142,28 +143,31 @@ class Inbox:
     looks: dict[str, dict] = field(default_factory=dict)
 
 
-def read_head(data: bytes, name: str, source: dict) -> Sheet:
+def read_head(data: bytes | Path, name: str, source: dict) -> Sheet:
     """The first GUESS_ROWS rows of a file, without parsing (or, for a workbook, unpacking) the rest: enough
-    to tell its dataset and year before a run, which then reads and checks every row."""
+    to tell its dataset and year before a run, which then reads and checks every row. A CSV file on disk
+    (`data` a Path) is read from its start only."""
     fmt = detect_format(data, name)
     if fmt in (source.get("formats") or [fmt]):
+        if fmt == "csv" and isinstance(data, Path):
+            return csv_head(data, GUESS_ROWS)
         if fmt == "csv":
             text, encoding = decode_text(data)
             delimiter = sniff_delimiter(text)
             return Sheet("csv", split_rows(text, delimiter, GUESS_ROWS), encoding=encoding, delimiter=delimiter)
         if fmt == "xlsx":
-            return read_xlsx(data, source.get("sheet"), limit=GUESS_ROWS)
+            return read_xlsx(data.read_bytes() if isinstance(data, Path) else data, source.get("sheet"), limit=GUESS_ROWS)
     sheet = read_sheet(data, name, source)  # JSON has no cheaper way in; other formats raise with the reason
     return Sheet(sheet.format, sheet.rows[:GUESS_ROWS], encoding=sheet.encoding)
 
 
-def partition_for(declaration: Declaration, data: bytes, name: str) -> str | None:
+def partition_for(declaration: Declaration, data: bytes | Path, name: str) -> str | None:
     """The fiscal-year partition key a file belongs to (None for datasets not split by year): the commonest
     year of its first rows. Rows of other years are reported by the run's partition check."""
     return partitions_for(declaration, data, name)[0]
 
 
-def partitions_for(declaration: Declaration, data: bytes, name: str,
+def partitions_for(declaration: Declaration, data: bytes | Path, name: str,
                    regions: list[str] | None = None) -> tuple[str | None, str | None]:
     """(year, region) of a file from one read of its first rows: the commonest year, and, when `regions` are
     given (a dataset split by region), the commonest of those region codes (None when the file names none)."""
@@ -180,7 +184,7 @@ def partitions_for(declaration: Declaration, data: bytes, name: str,
     return choose_partition(years, fiscal_years()), (choose_region(codes, regions) if regions else None)
 
 
-def guess_dataset(declarations: list[Declaration], data: bytes, name: str) -> str | None:
+def guess_dataset(declarations: list[Declaration], data: bytes | Path, name: str) -> str | None:
     """For a file dropped at the top of inbox/: the one declaration whose header it matches best."""
     matches = []
     for declaration in declarations:
@@ -278,16 +282,15 @@ def _identify(workspace: Workspace, declarations: dict[str, Declaration], rel: s
             # never read whole into memory: its run refuses it, unread, naming the limit
             look.update(sha256=sha256_file(path), dataset=folder, year=None, region=None)
         else:
-            data = path.read_bytes()
-            look["sha256"] = sha256_bytes(data)
-            dataset = folder or guess_dataset(list(declarations.values()), data, path.name)
+            look["sha256"] = sha256_file(path)  # read in pieces; the guesses below read the file's start only
+            dataset = folder or guess_dataset(list(declarations.values()), path, path.name)
             look["dataset"] = dataset
             look["year"], look["region"] = None, None
             if dataset in declarations:
                 declaration = declarations[dataset]
                 regions = ([r.kode for r in served_regions(workspace.config)]
                            if split_by_region(workspace, declaration) else None)
-                look["year"], look["region"] = partitions_for(declaration, data, path.name, regions)
+                look["year"], look["region"] = partitions_for(declaration, path, path.name, regions)
     return Dropped(look["dataset"], path, look["sha256"], look["year"], inode=st.st_ino, ctime_ns=st.st_ctime_ns,
                    state=file_state(st), region=look.get("region"))
 

@@ -1,4 +1,8 @@
-"""Turn rows as read into a typed Arrow table: header, aliases, exact values, and no row lost silently."""
+"""Turn rows as read into typed Arrow tables: header, aliases, exact values, and no row lost silently.
+
+The header is found once; the rows then become typed tables chunk by chunk (`Ingest.tables`), so a file of
+any length is held a chunk at a time. What the rows break is collected with a bounded number of examples
+per kind, the first ones in row order, and exact counts."""
 
 from __future__ import annotations
 
@@ -12,19 +16,24 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from assets.dates import parse_date_column
-from assets.grid import Grid
+from assets.grid import Grid, Restart
 from assets.header import (HEADER_SCAN_ROWS, alias_index, find_header, find_tiers, map_header, normalise_label,
                            tier_problem)
 from assets.levels import summary_rows
 from assets.numbers import INT64, ValueProblem, parse_number_array, parse_number_column
-from assets.conventions import date_options, in_published_form, number_options, published_note
+from assets.conventions import date_options, number_options, published_candidate, published_note, unread_cells
 from assets.reading import Sheet, UnusableFile
 from assets.sheet import ROW
 from publish.declarations import Declaration
 from publish.report import ERROR, INFO, KEEP_PER_GROUP, WARNING, Problem
 
-__all__ = ["HEADER_SCAN_ROWS", "ROW", "Ingested", "alias_index", "find_header", "ingest_sheet", "map_header",
+__all__ = ["HEADER_SCAN_ROWS", "ROW", "Ingest", "Ingested", "alias_index", "find_header", "ingest_sheet", "map_header",
            "normalise_label"]
+
+ARROW_TYPES = {"integer": pa.int64(), "year": pa.int64(), "number": pa.float64(), "date": pa.date32(),
+               "boolean": pa.bool_()}
+# A row's problems in the order the checks meet them (a total row kept by name can also miss a cell).
+RANK = {"blank-row": 0, "total-row": 1, "total-name-kept": 2, "extra-cell": 3, "missing-cell": 4}
 
 
 @dataclass
@@ -60,6 +69,56 @@ class Bounded:
             self._last[key] = problem
         else:
             self._last[key].also += 1
+
+    def add_rows(self, key, count: int, make) -> None:
+        """`count` problems of one kind, in order: make(i) builds the i-th, called only for those kept."""
+        room = max(0, KEEP_PER_GROUP - self._kept[key])
+        for i in range(min(room, count)):
+            self.add(key, lambda i=i: make(i))
+        if count > room:
+            self._last[key].also += count - room
+
+
+class _Events:
+    """A chunk's row problems by kind, handed to a Bounded in row order: rows of the usual width and rows of
+    another width interleaved, so the examples kept are the first in the file whatever the chunking."""
+
+    def __init__(self):
+        self.parts: dict = {}
+
+    def add(self, key, rows, make) -> None:
+        """Problems of kind `key` at `rows` (ascending); make(i) builds the one at rows[i]."""
+        if len(rows):
+            self.parts.setdefault(key, []).append((np.asarray(rows, dtype=np.int64), make))
+
+    def row(self, number: int) -> "_Row":
+        return _Row(self, number)
+
+    def into(self, found: Bounded) -> None:
+        for key, parts in self.parts.items():
+            if len(parts) == 1:
+                rows, make = parts[0]
+                found.add_rows(key, len(rows), make)
+                continue
+            rows = np.concatenate([r for r, _ in parts])
+            which = np.concatenate([np.full(len(r), k) for k, (r, _) in enumerate(parts)])
+            at = np.concatenate([np.arange(len(r)) for r, _ in parts])
+            order = np.argsort(rows, kind="stable")
+            found.add_rows(key, len(order), lambda i: parts[which[order[i]]][1](int(at[order[i]])))
+
+
+class _Row:
+    """The Bounded interface for one row of another width, feeding _Events."""
+
+    def __init__(self, events: _Events, number: int):
+        self.events, self.number = events, number
+
+    def add(self, key, make) -> None:
+        self.events.add(key, [self.number], lambda i: make())
+
+
+def row_order(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.row, RANK.get(p.type, len(RANK))))
 
 
 def _is_blank(value) -> bool:
@@ -146,9 +205,10 @@ def _fit_row(row: list, number: int, width: int, totals: Totals, found: Bounded)
     return row
 
 
-def collect_rows(sheet: Sheet, start: int, width: int, totals: Totals):
-    """Data rows (those after row index `start`) with their row numbers, and the structural problems."""
-    rows, numbers, found = [], [], Bounded()
+def collect_rows(sheet: Sheet, start: int, width: int, totals: Totals, found: Bounded | None = None):
+    """Data rows (those after row index `start`) with their row numbers, and the structural problems (added to
+    `found` when given)."""
+    rows, numbers, found = [], [], Bounded() if found is None else found
     for offset, row in enumerate(sheet.rows[start + 1:]):
         number = start + offset + 2
         row = _fit_row(row, number, width, totals, found)
@@ -169,17 +229,20 @@ def _where(mask: pa.Array) -> np.ndarray:
     return mask.to_numpy(zero_copy_only=False)
 
 
-def collect_columns(grid: Grid, start: int, width: int, totals: Totals):
-    """collect_rows for a Grid, in bulk: string columns of the header's width, row numbers, problems."""
+def collect_columns(grid: Grid, start: int, width: int, totals: Totals, found: Bounded | None = None):
+    """collect_rows for a Grid (a whole file or one chunk), in bulk: string columns of the header's width, row
+    numbers, and the problems in row order (added to `found` when given, across chunks)."""
+    own = found is None
+    found = Bounded() if own else found
+    events = _Events()
     first = int(np.searchsorted(grid.numbers, start + 2))
     numbers = grid.numbers[first:]
     cells = [column.slice(first) for column in grid.columns]
     count, length = len(numbers), len(cells)
-    found = Bounded()
     blank = [pc.equal(pc.utf8_trim_whitespace(c), "") for c in cells]
     is_blank = pc.invert(_any([pc.invert(b) for b in blank], count))
-    for n in numbers[_where(is_blank)]:
-        found.add("blank", lambda n=n: _blank_row(int(n)))
+    rows = numbers[_where(is_blank)]
+    events.add("blank", rows, lambda i, rows=rows: _blank_row(int(rows[i])))
     dropped = pa.array(np.zeros(count, dtype=bool))
     key_blank = (_any([blank[k] for k in totals.key if k < length], count) if totals.key is not None
                  else pa.array(np.ones(count, dtype=bool)))
@@ -189,23 +252,26 @@ def collect_columns(grid: Grid, start: int, width: int, totals: Totals):
         trimmed = pc.utf8_trim_whitespace(cells[pos])
         named = pc.and_not(pc.is_in(trimmed, value_set=pa.array(sorted(values), pa.string())), dropped)
         total = pc.and_(named, key_blank)
-        for n, v in zip(numbers[_where(total)], trimmed.filter(total).to_pylist()):
-            found.add(("total", pos), lambda n=n, v=v, pos=pos: totals.dropped(int(n), pos, v))
+        rows, names = numbers[_where(total)], trimmed.filter(total)
+        events.add(("total", pos), rows,
+                   lambda i, rows=rows, names=names, pos=pos: totals.dropped(int(rows[i]), pos, names[i].as_py()))
         kept = pc.and_not(named, key_blank)
-        for n, v in zip(numbers[_where(kept)], trimmed.filter(kept).to_pylist()):
-            found.add(("total-kept", pos), lambda n=n, v=v, pos=pos: totals.kept(int(n), pos, v))
+        rows, names = numbers[_where(kept)], trimmed.filter(kept)
+        events.add(("total-kept", pos), rows,
+                   lambda i, rows=rows, names=names, pos=pos: totals.kept(int(rows[i]), pos, names[i].as_py()))
         dropped = pc.or_(dropped, total)
     keep = pc.and_not(pc.invert(is_blank), dropped)
     if length > width:
         extras = [pc.invert(b) for b in blank[width:]]
         value = pc.coalesce(*[pc.if_else(e, c, None) for e, c in zip(extras, cells[width:])])
         slipped = pc.and_(keep, _any(extras, count))
-        for n, v in zip(numbers[_where(slipped)], value.filter(slipped).to_pylist()):
-            found.add("extra", lambda n=n, v=v: _extra_cell(int(n), length, width, v))
+        rows, values = numbers[_where(slipped)], value.filter(slipped)
+        events.add("extra", rows,
+                   lambda i, rows=rows, values=values: _extra_cell(int(rows[i]), length, width, values[i].as_py()))
         cells = cells[:width]
     elif length < width:
-        for n in numbers[_where(keep)]:
-            found.add("missing", lambda n=n: _missing_cell(int(n), length, width))
+        rows = numbers[_where(keep)]
+        events.add("missing", rows, lambda i, rows=rows: _missing_cell(int(rows[i]), length, width))
         cells += [pc.cast(pa.nulls(count), pa.string()).fill_null("")] * (width - length)
     if not pc.all(keep).as_py():  # nothing left out: the columns stay as read, without a copy
         cells = [c.filter(keep) for c in cells]
@@ -213,7 +279,7 @@ def collect_columns(grid: Grid, start: int, width: int, totals: Totals):
     odd_rows, odd_numbers = [], []
     for number, row in sorted(grid.odd.items()):
         if number > start + 1:
-            row = _fit_row(row, number, width, totals, found)
+            row = _fit_row(row, number, width, totals, events.row(number))
             if row is not None:
                 odd_rows.append(row)
                 odd_numbers.append(number)
@@ -222,8 +288,8 @@ def collect_columns(grid: Grid, start: int, width: int, totals: Totals):
         cells = [pa.concat_arrays([c, pa.array([r[i] for r in odd_rows], pa.string())]).take(order)
                  for i, c in enumerate(cells)]
         numbers = np.sort(np.concatenate([numbers, odd_numbers]))
-    problems = sorted(found.items, key=lambda p: p.row)
-    return cells, numbers, problems
+    events.into(found)
+    return cells, numbers, row_order(found.items) if own else []
 
 
 def _value_map(texts: pa.Array, mapped: dict) -> pa.Array:
@@ -243,16 +309,20 @@ def _booleans(strings: list) -> tuple[list, dict]:
     return parsed, failed
 
 
-def _cell_problems(failed: dict, name: str, row_numbers, value_of) -> list[Problem]:
-    found = Bounded()
+def _cell_problems(failed: dict, name: str, row_numbers, value_of, found: Bounded | None = None) -> list[Problem]:
+    """Problems for the cells that failed; with `found` (a column's collection across chunks) they are added
+    there and nothing is returned."""
+    own = found is None
+    found = Bounded() if own else found
     for j, problem in failed.items():
         found.add(problem.code, lambda j=j, problem=problem: _problem(
             problem.code, problem.message_en, problem.message_id, row=int(row_numbers[j]), field=name,
             value=value_of(j)))
-    return found.items
+    return found.items if own else []
 
 
-def cast_strings(values: pa.Array, spec: dict, declaration: Declaration, row_numbers, published: bool = False):
+def cast_strings(values: pa.Array, spec: dict, declaration: Declaration, row_numbers, published: bool = False,
+                 found: Bounded | None = None):
     """cast_column for a column of text read from CSV, in bulk: cells are stripped, blanks become null."""
     name, kind = spec["name"], spec.get("type", "string")
     texts = pc.utf8_trim_whitespace(values)
@@ -276,7 +346,7 @@ def cast_strings(values: pa.Array, spec: dict, declaration: Declaration, row_num
         out = pa.array(parsed, pa.bool_())
     else:
         return texts, []
-    return out, _cell_problems(failed, name, row_numbers, lambda j: texts[j].as_py())
+    return out, _cell_problems(failed, name, row_numbers, lambda j: texts[j].as_py(), found)
 
 
 def _typed(v, kind: str, name: str, row: int, problems: Bounded):
@@ -302,12 +372,15 @@ def _typed(v, kind: str, name: str, row: int, problems: Bounded):
     return v
 
 
-def cast_column(values, spec: dict, declaration: Declaration, row_numbers, published: bool = False):
-    """A typed Arrow array for one declared field, with a problem for each cell that does not parse."""
+def cast_column(values, spec: dict, declaration: Declaration, row_numbers, published: bool = False,
+                found: Bounded | None = None):
+    """A typed Arrow array for one declared field, with a problem for each cell that does not parse (added to
+    `found`, a column's collection across chunks, when given; returned otherwise)."""
     if isinstance(values, pa.Array):
-        return cast_strings(values, spec, declaration, row_numbers, published)
+        return cast_strings(values, spec, declaration, row_numbers, published, found)
     name, kind = spec["name"], spec.get("type", "string")
-    found = Bounded()
+    own = found is None
+    found = Bounded() if own else found
     out: list = [None] * len(values)
     texts: dict[int, str] = {}
     for i, v in enumerate(values):
@@ -353,44 +426,109 @@ def cast_column(values, spec: dict, declaration: Declaration, row_numbers, publi
             out[i] = parsed[j]
         for problem in _cell_problems(failed, name, [row_numbers[i] for i in positions], lambda j: strings[j]):
             found.items.append(problem)
-    arrow_type = {"integer": pa.int64(), "year": pa.int64(), "number": pa.float64(), "date": pa.date32(),
-                  "boolean": pa.bool_()}.get(kind, pa.string())
-    return pa.array(out, type=arrow_type), found.items
+    return pa.array(out, type=ARROW_TYPES.get(kind, pa.string())), found.items if own else []
+
+
+class Ingest:
+    """One sheet against one declaration: the header found once, then typed tables (the declared columns and
+    ROW) chunk by chunk, as the sheet's rows come. `problems()` afterwards lists what was found, in the order
+    a report shows it."""
+
+    def __init__(self, sheet: Sheet, declaration: Declaration):
+        if not sheet.rows:
+            raise UnusableFile("The file is empty.", "Berkas ini kosong.")
+        self.sheet, self.declaration = sheet, declaration
+        index = alias_index(declaration)
+        self.header_row = find_header(sheet.rows, index, declaration.source.get("header", "auto"))
+        self.header = sheet.rows[self.header_row]
+        tiers = find_tiers(sheet.rows, self.header_row)
+        self.positions, self.mapping, problems = map_header(self.header, declaration, index, self.header_row + 1,
+                                                            tiers)
+        self.leading = ([tier_problem(sheet.rows, tiers, index)] if tiers else []) + problems
+        self.start = tiers[1] if tiers else self.header_row  # the rows of a several-row header are not data
+        self.totals = _totals(declaration, self.positions)
+        self.schema = pa.schema([(f["name"], ARROW_TYPES.get(f.get("type", "string"), pa.string()))
+                                 for f in declaration.fields] + [(ROW, pa.int64())])
+        self.published: bool | None = None
+        self._reset()
+
+    def _reset(self) -> None:
+        self.found = Bounded()  # rows blank, left out, too long or short
+        self.cells = {f["name"]: Bounded() for f in self.declaration.fields}  # cells that do not parse
+
+    def _chunks(self):
+        """The sheet's rows: a CSV stream's chunks, a whole Grid, or (None) the rows as lists."""
+        if self.sheet.stream is not None:
+            yield from self.sheet.stream
+        else:
+            yield self.sheet.grid
+
+    def _collect(self, chunk: Grid | None, found: Bounded):
+        width = len(self.header)
+        if chunk is not None:
+            cells, numbers, _ = collect_columns(chunk, self.start, width, self.totals, found)
+            return cells, numbers
+        rows, numbers, _ = collect_rows(self.sheet, self.start, width, self.totals, found)
+        return {pos: [r[pos] for r in rows] for pos in self.positions.values()}, numbers
+
+    def _decide_published(self) -> bool:
+        """Whether the file is in the portal's published form: its field names in row 1, and numbers and dates
+        that the published conventions read with fewer errors than the declared ones, over the whole file."""
+        if self.sheet.canonical:
+            return True
+        if not published_candidate(self.header, self.header_row, self.declaration):
+            return False
+        published = declared = 0
+        for chunk in self._chunks():
+            cells, _ = self._collect(chunk, Bounded())
+            by_field = {name: cells[pos] for name, pos in self.positions.items()}
+            published += unread_cells(by_field, self.declaration, True)
+            declared += unread_cells(by_field, self.declaration, False)
+        return published < declared
+
+    def tables(self):
+        """Typed tables, one per chunk of the sheet, each with ROW. May raise Restart (see CsvStream): the
+        tables given so far are void, and the caller asks again."""
+        self._reset()
+        self.published = self._decide_published()
+        for chunk in self._chunks():
+            cells, numbers = self._collect(chunk, self.found)
+            by_field = {name: cells[pos] for name, pos in self.positions.items()}
+            arrays = []
+            for spec in self.declaration.fields:
+                values = by_field.get(spec["name"])
+                if values is None:
+                    values = pa.nulls(len(numbers), pa.string()) if chunk is not None else [None] * len(numbers)
+                array, _ = cast_column(values, spec, self.declaration, numbers, self.published,
+                                       self.cells[spec["name"]])
+                arrays.append(array)
+            arrays.append(pa.array(np.asarray(numbers, dtype=np.int64)))
+            yield pa.Table.from_arrays(arrays, names=self.schema.names)
+
+    def problems(self) -> list[Problem]:
+        """What reading and typing the rows found, in report order (after `tables` is exhausted)."""
+        out = list(self.sheet.noticed()) + self.leading + row_order(self.found.items)
+        if self.published:
+            out.append(published_note())
+        for spec in self.declaration.fields:
+            out += self.cells[spec["name"]].items
+        return out
+
+
+def all_tables(ingest: Ingest) -> list[pa.Table]:
+    """Every chunk's table, reading the sheet again whenever its stream restarts."""
+    while True:
+        try:
+            return list(ingest.tables())
+        except Restart:
+            continue
 
 
 def ingest_sheet(sheet: Sheet, declaration: Declaration) -> Ingested:
-    """Header, mapping, rows and typed columns of one sheet against one declaration."""
-    if not sheet.rows:
-        raise UnusableFile("The file is empty.", "Berkas ini kosong.")
-    index = alias_index(declaration)
-    header_row = find_header(sheet.rows, index, declaration.source.get("header", "auto"))
-    header = sheet.rows[header_row]
-    tiers = find_tiers(sheet.rows, header_row)
-    positions, mapping, problems = map_header(header, declaration, index, header_row + 1, tiers)
-    problems = list(sheet.notes) + ([tier_problem(sheet.rows, tiers, index)] if tiers else []) + problems
-    start = tiers[1] if tiers else header_row  # the rows of a several-row header are not data
-    totals = _totals(declaration, positions)
-    if sheet.grid is not None:  # CSV and Parquet: whole columns at once
-        cells, numbers, row_problems = collect_columns(sheet.grid, start, len(header), totals)
-    else:
-        rows, numbers, row_problems = collect_rows(sheet, start, len(header), totals)
-        cells = {pos: [r[pos] for r in rows] for pos in positions.values()}
-    problems += row_problems
-    by_field = {name: cells[pos] for name, pos in positions.items()}
-    published = sheet.canonical or in_published_form(header, header_row, by_field, declaration)
-    if published:
-        problems.append(published_note())
-    arrays, names = [], []
-    for spec in declaration.fields:
-        values = by_field.get(spec["name"])
-        if values is None:
-            values = pa.nulls(len(numbers), pa.string()) if sheet.grid is not None else [None] * len(numbers)
-        array, cell_problems = cast_column(values, spec, declaration, numbers, published)
-        arrays.append(array)
-        names.append(spec["name"])
-        problems += cell_problems
-    arrays.append(pa.array(np.asarray(numbers, dtype=np.int64)))
-    names.append(ROW)
-    table = pa.Table.from_arrays(arrays, names=names)
-    problems += summary_rows(table, declaration)
-    return Ingested(table, problems, header_row + 1, mapping, published)
+    """Header, mapping, rows and typed columns of one sheet against one declaration, as one table in memory
+    (for sheets read whole: workbooks, JSON, small files and tests)."""
+    ingest = Ingest(sheet, declaration)
+    tables = all_tables(ingest)
+    table = pa.concat_tables(tables) if len(tables) > 1 else tables[0]
+    problems = ingest.problems() + summary_rows(table, declaration)
+    return Ingested(table, problems, ingest.header_row + 1, ingest.mapping, bool(ingest.published))

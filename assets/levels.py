@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-import duckdb
 import pyarrow as pa
 
 from assets.sheet import ROW
 from publish.declarations import Declaration
 from publish.report import ERROR, INFO, Problem, id_number
+from publish.worktable import WorkTable, working
 
 SHOWN = 5
 
@@ -18,26 +18,24 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def summary_rows(table: pa.Table, declaration: Declaration) -> list[Problem]:
+def summary_rows(table: WorkTable | pa.Table, declaration: Declaration) -> list[Problem]:
     """The rows outside the declared totals (terbuka:totals "where", e.g. apbd's six-level account codes), counted
     in an info note; an error when no row is inside, since the portal's totals would then not show the file."""
     spec = declaration.descriptor.get("terbuka:totals") or {}
     rule = spec.get("where")
-    if not rule or not table.num_rows:
+    if not rule:
         return []
-    names = [n for n in declaration.field_names if re.search(rf"\b{re.escape(n)}\b", rule) and n in table.column_names]
-    con = duckdb.connect()
-    try:
-        con.register("t", table.select([ROW] + names))
+    with working(table) as work:
+        con = work.con
+        columns = work.column_names
+        names = [n for n in declaration.field_names if re.search(rf"\b{re.escape(n)}\b", rule) and n in columns]
         # Rows without the rule's values are the required-cell check's to report, not summary lines.
         present = " AND ".join(f"{_quoted(n)} IS NOT NULL" for n in names) or "TRUE"
         outside = f"{present} AND NOT coalesce(({rule}), false)"
         total, counted = con.execute(f"SELECT count(*) FILTER (WHERE {present}), count(*) FILTER (WHERE {present} "
-                                     f"AND coalesce(({rule}), false)) FROM t").fetchone()
+                                     f"AND coalesce(({rule}), false)) FROM data").fetchall()[0]
         shown = ", ".join(_quoted(n) for n in names[:1]) or "NULL"
-        examples = con.execute(f"SELECT {ROW}, {shown} FROM t WHERE {outside} ORDER BY {ROW} LIMIT {SHOWN}").fetchall()
-    finally:
-        con.close()
+        examples = con.execute(f"SELECT {ROW}, {shown} FROM data WHERE {outside} ORDER BY {ROW} LIMIT {SHOWN}").fetchall()
     outside_count = total - counted
     if not outside_count:
         return []  # every row is counted, or no row has the rule's values at all

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-import duckdb
 import pyarrow as pa
 
 from assets.ingest import ROW
 from publish.declarations import Declaration
 from publish.report import Problem
+from publish.worktable import WorkTable, working
 
 LIMIT = 200
 # Kemendagri province codes: a 16-digit run only counts as a NIK when it starts with one.
@@ -96,11 +96,15 @@ def _cells(con, column: str, values: list[str]) -> tuple[list[tuple[int, str]], 
     return rows, total
 
 
-def check_privacy(table: pa.Table, declaration: Declaration) -> tuple[list[Problem], list[tuple[Problem, int]]]:
+def check_privacy(table: WorkTable | pa.Table, declaration: Declaration) -> tuple[list[Problem], list[tuple[Problem, int]]]:
     """Problems for personal data and formula-leading cells in free-text columns: up to LIMIT examples per
     column and kind, and for each, how many more cells there are (counts are always exact)."""
-    con = duckdb.connect()
-    con.register("data", table)
+    with working(table) as work:
+        return _check(work, declaration)
+
+
+def _check(work: WorkTable, declaration: Declaration) -> tuple[list[Problem], list[tuple[Problem, int]]]:
+    con = work.con
     problems: list[Problem] = []
     overflow: list[tuple[Problem, int]] = []
 
@@ -110,8 +114,8 @@ def check_privacy(table: pa.Table, declaration: Declaration) -> tuple[list[Probl
             overflow.append((found[-1], total - len(found)))
 
     personal = set(text_fields(declaration))
-    strings = [f["name"] for f in declaration.fields
-               if f.get("type", "string") == "string" and f["name"] in table.column_names]
+    present = set(work.column_names)
+    strings = [f["name"] for f in declaration.fields if f.get("type", "string") == "string" and f["name"] in present]
     flagged = {name: _flagged(con, name, name in personal) for name in strings}
     for name in strings:
         rows, total = _cells(con, name, flagged[name]["formula"])

@@ -1,23 +1,32 @@
-"""Read the bytes an officer sent into a header and rows: format, encoding, delimiter, sheet, within declared limits."""
+"""Read the file an officer sent into a header and rows: format, encoding, delimiter, sheet, within declared limits.
+
+A CSV file is opened, not read: its head is split here and its body streams from disk in chunks (assets/grid.py);
+workbooks, JSON and Parquet are read whole, within limits that bound them."""
 
 from __future__ import annotations
 
 import csv
+import itertools
 import json
+from pathlib import Path
 
-import pyarrow.compute as pc
+import numpy as np
+import pyarrow as pa
 
 from assets.columnar import read_parquet
-from assets.encoding import BOMS, utf16_without_bom, decode_text, encoding_name, legacy_example
-from assets.grid import HEAD_ROWS, Grid, GridRows, read_grid, split_rows
+from assets.encoding import (BOMS, decode_text, decoded, detect_encoding, legacy_line, legacy_note, marked_codec,
+                             utf16_without_bom)
+from assets.grid import (HEAD_ROWS, CsvStream, Grid, GridRows, check_grid, check_rows, nul_refusal, reread, text_lines,
+                         unsplittable)
 from assets.limits import Limits
-from assets.sheet import Sheet, column_letter
+from assets.sheet import Sheet
+from assets.source import Source
 from assets.unusable import UnusableFile
 from assets.workbook import read_xlsx
-from publish.report import INFO, Problem, id_number
+from publish.report import id_number
 
-__all__ = ["Sheet", "UnusableFile", "decode_text", "detect_format", "read_csv", "read_json", "read_sheet",
-           "read_xlsx", "sniff_delimiter"]
+__all__ = ["Sheet", "Source", "UnusableFile", "check_grid", "check_rows", "csv_head", "decode_text", "detect_format", "open_sheet",
+           "read_csv", "read_json", "read_sheet", "read_xlsx", "sniff_delimiter"]
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old binary Office files (.xls, .doc)
 
@@ -38,15 +47,17 @@ def _head_text(data: bytes) -> str | None:
     return head.decode("latin-1")
 
 
-def detect_format(data: bytes, filename: str = "") -> str:
+def detect_format(data: bytes | Source, filename: str = "") -> str:
     """Decide the format from the bytes alone (names lie: TSV saved as .csv, HTML saved as .xls)."""
-    if data[:4] == b"PK\x03\x04":
+    source = Source.of(data)
+    head, tail = source.head(4096), source.tail(4)
+    if head[:4] == b"PK\x03\x04":
         return "xlsx"
-    if data[:4] == b"PAR1" and data[-4:] == b"PAR1":
+    if head[:4] == b"PAR1" and tail == b"PAR1":
         return "parquet"
-    if data[:8] == OLE:
+    if head[:8] == OLE:
         return "xls"
-    text = _head_text(data)
+    text = _head_text(head)
     if text is None:
         return "binary"
     head = text.lstrip("\ufeff \t\r\n")
@@ -87,100 +98,103 @@ def sniff_delimiter(text: str) -> str:
 
 
 def _refuse_nul(text: str) -> None:
-    at = text.find("\x00")
-    if at < 0:
-        return
-    lines = sorted({text.count("\n", 0, at) + 1} | {text.count("\n", 0, i) + 1 for i in _positions(text, "\x00", 5)})
-    shown = ", ".join(map(str, lines))
-    raise UnusableFile(
-        f"This file holds NUL bytes (\\x00, on lines {shown}), which no text table contains: it is probably a "
-        "binary file or a damaged export. Open it in a spreadsheet program and save it as CSV UTF-8 or XLSX.",
-        f"Berkas ini memuat byte NUL (\\x00, pada baris {shown}), yang tidak ada dalam tabel teks: mungkin berkas "
-        "biner atau ekspor yang rusak. Buka di program lembar kerja lalu simpan sebagai CSV UTF-8 atau XLSX.")
+    if "\x00" in text:
+        raise nul_refusal([text])
 
 
-def _positions(text: str, char: str, n: int) -> list[int]:
-    out, at = [], text.find(char)
-    while at >= 0 and len(out) < n:
-        out.append(at)
-        at = text.find(char, at + 1)
-    return out
-
-
-def check_rows(rows, limits: Limits, numbers=None) -> None:
-    """Row widths and cell lengths of rows held as lists (the head, rows of odd widths, workbook rows)."""
-    for i, row in enumerate(rows):
-        number = numbers[i] if numbers is not None else i + 1
-        if len(row) > limits.columns:
-            raise limits.exceeded("columns", len(row), where=f"row {number}", where_id=f"baris {number}")
-        for pos, cell in enumerate(row):
-            if isinstance(cell, str) and len(cell) > limits.cellCharacters:
-                where = f"{column_letter(pos + 1)}{number}"
-                raise limits.exceeded("cellCharacters", len(cell), where=f"cell {where}", where_id=f"sel {where}")
-
-
-def check_grid(grid: Grid, limits: Limits) -> None:
-    """The limits over a Grid's columns in bulk: rows, and the longest cell of each column."""
-    if grid.count > limits.rows:
-        raise limits.exceeded("rows", grid.count)
-    for pos, column in enumerate(grid.columns):
-        lengths = pc.utf8_length(column)
-        longest = pc.max(lengths).as_py() if len(column) else None
-        if longest is not None and longest > limits.cellCharacters:
-            at = pc.index(pc.greater(lengths, limits.cellCharacters), True).as_py()
-            where = f"{column_letter(pos + 1)}{int(grid.numbers[at])}"
-            raise limits.exceeded("cellCharacters", longest, where=f"cell {where}", where_id=f"sel {where}")
-    odd = sorted(grid.odd)
-    check_rows([grid.odd[n] for n in odd], limits, odd)
-
-
-def read_csv(data: bytes, limits: Limits | None = None) -> Sheet:
-    limits = limits or Limits()
-    text, encoding = decode_text(data)
-    _refuse_nul(text)
+def _head(source: Source, codec: str, limits: Limits | None, rows: int) -> tuple[str, list[list[str]]]:
+    """The delimiter and the first `rows` records, read from the start of the file only: the delimiter from
+    its first 50 lines, the records as Python's csv module splits them."""
+    taken, size, ends, pieces = [], 0, 0, decoded(source, codec, size=1 << 16)
+    for piece in pieces:
+        if "\x00" in piece:
+            raise nul_refusal(decoded(source, codec, "replace"))
+        taken.append(piece)
+        size, ends = size + len(piece), ends + piece.count("\n") + piece.count("\r")
+        if (ends > 50 and len("".join(taken).splitlines()) > 50) or size > 1 << 23:
+            break
+    text = "".join(taken)
     delimiter = sniff_delimiter(text)
-    head = split_rows(text, delimiter, HEAD_ROWS)
-    check_rows(head, limits)
-    notes = [legacy_note(text)] if encoding == "cp1252" else []
-    utf8 = data if encoding == "utf-8" else data[3:] if encoding == "utf-8-sig" else text.encode("utf-8")
-    # The text is held again only if Arrow cannot split the file: a file's worth of memory less meanwhile.
-    del text
-    found = read_grid(utf8, delimiter, head)
-    if found is not None:
-        grid, head = found
-        check_grid(grid, limits)
-        return Sheet("csv", GridRows(grid, head), encoding=encoding, delimiter=delimiter, grid=grid, notes=notes)
-    # A file ending inside a quoted cell: Python's csv module alone says how to split it.
-    rows = split_rows(decode_text(data)[0], delimiter, limits=limits)
-    if rows:
-        notes.append(unclosed_quote(rows))
-    return Sheet("csv", rows, encoding=encoding, delimiter=delimiter, notes=notes)
+    lines = text_lines(itertools.chain([text], _no_nul(pieces, source, codec)))
+    reader = csv.reader(lines, delimiter=delimiter)
+    head: list[list[str]] = []
+    start = 1  # the line the record being read starts on
+    try:
+        for row in itertools.islice(reader, rows):
+            head.append(row)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise unsplittable(exc, start, reader.line_num) from None
+    if limits is not None:
+        check_rows(head, limits)
+    return delimiter, head
 
 
-def unclosed_quote(rows: list[list[str]]) -> Problem:
-    """The file ends inside a quoted cell: the last row's quote swallowed the rest of the file."""
-    last = rows[-1]
-    pos = max(range(len(last)), key=lambda i: (("\n" in last[i]) or ("\r" in last[i]), len(last[i]))) if last else 0
-    where = f"{column_letter(pos + 1)}{len(rows)}"
-    return Problem(type="unclosed-quote", row=len(rows), value=(last[pos][:60] if last else None),
-                   note=f"Cell {where} opens a quotation mark (\") that is never closed, so everything after it, to "
-                        "the end of the file, was read into that one cell. Close the quote (or remove it) and drop "
-                        "the file again.",
-                   note_id=f"Sel {where} membuka tanda kutip (\") yang tidak pernah ditutup, sehingga semua isi "
-                           "sesudahnya sampai akhir berkas terbaca sebagai satu sel. Tutup tanda kutipnya (atau "
-                           "hapus) lalu kirim ulang berkasnya.")
+def _no_nul(pieces, source: Source, codec: str):
+    for piece in pieces:
+        if "\x00" in piece:
+            raise nul_refusal(decoded(source, codec, "replace"))
+        yield piece
 
 
-def legacy_note(text: str) -> Problem:
-    """A file read as Windows-1252 says so, with a line to check by eye (the reading cannot be proven right)."""
-    example = legacy_example(text)
-    seen_en = f" Check that line {example[0]} reads right: '{example[1]}'." if example else ""
-    seen_id = f" Periksa apakah baris {example[0]} terbaca benar: '{example[1]}'." if example else ""
-    return Problem(type="encoding", severity=INFO, value=encoding_name("cp1252"),
-                   note=f"This file is not UTF-8; it was read as {encoding_name('cp1252')}, the encoding older "
-                        f"spreadsheet programs on Windows save in.{seen_en}",
-                   note_id=f"Berkas ini bukan UTF-8; berkas dibaca sebagai {encoding_name('cp1252')}, pengodean "
-                           f"yang dipakai program lembar kerja lama di Windows.{seen_id}")
+def open_csv(source: Source, limits: Limits | None = None, header=None) -> Sheet:
+    """A CSV file opened for reading: its encoding, delimiter and head now, its body as a stream of chunks
+    (sheet.stream). `header`: a declared header row, which the head must reach."""
+    limits = limits or Limits()
+    codec = marked_codec(source.head(4096))
+    if codec not in (None, "utf-8-sig"):
+        codec = detect_encoding(source)  # UTF-16 and UTF-32 are checked whole first: rare, and small
+    codec = codec or "utf-8"  # UTF-8 until a byte says otherwise (checked as the body streams)
+    rows = max(HEAD_ROWS, header + 5) if isinstance(header, int) else HEAD_ROWS
+    try:
+        delimiter, head = _head(source, codec, limits, rows)
+    except UnicodeDecodeError:
+        codec = detect_encoding(source)  # the head is not UTF-8 (nor what its mark says): which it is, or why not
+        delimiter, head = _head(source, codec, limits, rows)
+    notes = [legacy_note(legacy_line(source))] if codec == "cp1252" else []
+    if not head:
+        return Sheet("csv", [], encoding=codec, delimiter=delimiter, notes=notes)
+    stream = CsvStream(source, codec, delimiter, head, limits)
+    return Sheet("csv", head, encoding=codec, delimiter=delimiter, notes=notes, stream=stream)
+
+
+def csv_head(data: bytes | Path | Source, rows: int) -> Sheet:
+    """The first `rows` records of a CSV file, read from its start only, in the encoding its start shows (a
+    guess at its dataset and year before a run, which then reads the whole file)."""
+    source = Source.of(data)
+    codec = marked_codec(source.head(4096)) or "utf-8"
+    try:
+        delimiter, head = _head(source, codec, None, rows)
+    except UnicodeDecodeError:
+        codec = detect_encoding(source)
+        delimiter, head = _head(source, codec, None, rows)
+    return Sheet("csv", head, encoding=codec, delimiter=delimiter)
+
+
+def read_csv(data: bytes | Source, limits: Limits | None = None, header=None) -> Sheet:
+    """A CSV file read whole into memory (small files and tests): the rows of open_csv's stream, at once."""
+    return _whole(open_csv(Source.of(data), limits, header))
+
+
+def _whole(sheet: Sheet) -> Sheet:
+    stream = sheet.stream
+    if stream is None:
+        return sheet
+    chunks = list(reread(stream))
+    if stream.python:  # Python's csv module split the file: its rows, as lists
+        rows = list(stream.python_rows())
+        return Sheet("csv", rows, encoding=stream.codec, delimiter=sheet.delimiter, notes=sheet.notes + stream.notes)
+    grid = _joined(chunks)
+    return Sheet("csv", GridRows(grid, sheet.rows), encoding=stream.codec, delimiter=sheet.delimiter, grid=grid,
+                 notes=sheet.notes + stream.notes)
+
+
+def _joined(chunks: list[Grid]) -> Grid:
+    width = len(chunks[0].columns)
+    columns = [pa.concat_arrays([c.columns[i] for c in chunks]) for i in range(width)]
+    numbers = np.concatenate([c.numbers for c in chunks])
+    odd = {n: row for c in chunks for n, row in c.odd.items()}
+    return Grid(columns, numbers, odd, chunks[-1].count)
 
 
 def _depth(doc, limit: int) -> int:
@@ -257,13 +271,15 @@ def _json_cell(value):
     return value
 
 
-def read_sheet(data: bytes, filename: str, source: dict) -> Sheet:
-    """Read any accepted format into rows within the declared limits, or raise UnusableFile with a message to
-    act on. The portal's own Parquet download is always accepted back, as is its CSV."""
+def open_sheet(data: bytes | Path | Source, filename: str, source: dict) -> Sheet:
+    """Open any accepted format within the declared limits, or raise UnusableFile with a message to act on. A
+    CSV file's body streams from the file (sheet.stream); workbooks, JSON and Parquet, bounded by their
+    own limits, are read whole. The portal's own Parquet download is always accepted back, as is its CSV."""
+    file = Source.of(data)
     limits = Limits.declared(source)
-    if len(data) > limits.bytes:
-        raise limits.exceeded("bytes", len(data))
-    fmt = detect_format(data, filename)
+    if file.size > limits.bytes:
+        raise limits.exceeded("bytes", file.size)
+    fmt = detect_format(file, filename)
     accepted = list(source.get("formats") or ["csv", "xlsx", "json"])
     if fmt == "html":
         raise UnusableFile("This file is an HTML page saved with a spreadsheet extension; open it in a spreadsheet program and save it as XLSX or CSV.",
@@ -277,11 +293,16 @@ def read_sheet(data: bytes, filename: str, source: dict) -> Sheet:
     if fmt not in accepted and fmt != "parquet":
         raise UnusableFile(f"{fmt.upper()} files are not accepted for this dataset (accepted: {', '.join(accepted)}).",
                            f"Berkas {fmt.upper()} tidak diterima untuk dataset ini (yang diterima: {', '.join(accepted)}).")
+    if fmt == "csv":
+        return open_csv(file, limits, source.get("header"))
+    data = file.whole()
     if fmt == "xlsx":
         return read_xlsx(data, source.get("sheet"), limits=limits)
     if fmt == "parquet":
         return read_parquet(data, limits)
-    if fmt == "json":
-        return read_json(data, source.get("jsonRecords"), limits)
-    return read_csv(data, limits)
+    return read_json(data, source.get("jsonRecords"), limits)
 
+
+def read_sheet(data: bytes | Path | Source, filename: str, source: dict) -> Sheet:
+    """open_sheet, with a CSV file's body read into memory too (small files and tests)."""
+    return _whole(open_sheet(data, filename, source))

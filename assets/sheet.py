@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from publish.report import Problem
+from publish.worktable import ROW
 
 if TYPE_CHECKING:  # grid.py names columns with column_letter from here
-    from assets.grid import Grid
+    from assets.grid import CsvStream, Grid
 
 
-ROW = "__row"  # the source row number (header = row 1 for a header-first file), kept beside the data for reports
+__all__ = ["ROW", "Sheet", "column_letter"]  # ROW: the source row number, kept beside the data for reports
 
 
 def column_letter(index: int) -> str:
@@ -26,7 +27,8 @@ def column_letter(index: int) -> str:
 
 @dataclass
 class Sheet:
-    """Rows as read; cells are str, or int/float/date from typed files (XLSX, JSON)."""
+    """Rows as read; cells are str, or int/float/date from typed files (XLSX, JSON). For a CSV file opened for
+    streaming, `rows` is its head and `stream` gives the rest, chunk by chunk."""
 
     format: str
     rows: Sequence[list]
@@ -38,8 +40,14 @@ class Sheet:
     # True when the cells are in the portal's published conventions (dot decimals, ISO dates): a Parquet file's
     # typed values written as text. Such cells are never read with the declared local conventions.
     canonical: bool = False
+    stream: CsvStream | None = None  # a CSV file's records in chunks, read from disk as they are used
 
     def describe(self) -> dict:
         """How the file was read, for the report: format, encoding, delimiter, sheet."""
-        return {k: v for k, v in (("format", self.format), ("encoding", self.encoding),
+        encoding = self.stream.codec if self.stream is not None else self.encoding  # a stream may find it out late
+        return {k: v for k, v in (("format", self.format), ("encoding", encoding),
                                   ("delimiter", self.delimiter), ("sheet", self.sheet)) if v is not None}
+
+    def noticed(self) -> list[Problem]:
+        """What the reading noticed, for the report: the notes, and those the stream added as it read."""
+        return self.notes + (self.stream.notes if self.stream is not None else [])

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import duckdb
 import pyarrow as pa
 
 from assets.ingest import ROW
 from publish.declarations import Declaration
 from publish.report import Problem
+from publish.worktable import WorkTable, working
 
 LIMIT = 1000  # rows fetched per check; the count beyond that is still exact
 TEXT_RULES = ("enum", "pattern", "minLength", "maxLength")  # decided by the value alone: checked per distinct value
@@ -31,16 +31,13 @@ def _fetch(con, sql: str):
 class Checker:
     """Finds in bulk which declared constraints and keys some row breaks, then names those rows."""
 
-    def __init__(self, table: pa.Table, declaration: Declaration, references: dict[str, pa.Table],
+    def __init__(self, work: WorkTable, declaration: Declaration, references: dict[str, pa.Table],
                  failed_cells: set[tuple[int, str]]):
         self.declaration = declaration
         self.failed = failed_cells
-        self.present = set(table.column_names)
-        self.con = duckdb.connect()
-        self.con.register("data", table)
+        self.present = set(work.column_names)
+        self.con = work.con  # the rows are the table `data` there; the references are registered beside it
         self.references = references
-        for name, ref in references.items():
-            self.con.register(f"ref_{name}", ref)
         self.problems: list[Problem] = []
         self.overflow: list[tuple[Problem, int]] = []
 
@@ -206,11 +203,18 @@ def _constraint_note_id(constraint: str, expected) -> str:
     return texts.get(constraint, f"Batasan {constraint} = {expected} tidak terpenuhi.")
 
 
-def check_structure(table: pa.Table, declaration: Declaration, references: dict[str, pa.Table],
+def check_structure(table: WorkTable | pa.Table, declaration: Declaration, references: dict[str, pa.Table],
                     failed_cells: set[tuple[int, str]], missing_fields: set[str]) -> tuple[list[Problem], list[tuple[Problem, int]]]:
     """All constraint, unique, primary-key and foreign-key problems, plus counts beyond the fetched rows."""
-    checker = Checker(table, declaration, references, failed_cells)
-    checker.constraints(skip=missing_fields)
-    checker.primary_key()
-    checker.foreign_keys()
+    with working(table) as work:
+        for name, ref in references.items():
+            work.register(f"ref_{name}", ref)
+        try:
+            checker = Checker(work, declaration, references, failed_cells)
+            checker.constraints(skip=missing_fields)
+            checker.primary_key()
+            checker.foreign_keys()
+        finally:
+            for name in references:
+                work.unregister(f"ref_{name}")
     return checker.problems, checker.overflow

@@ -1,4 +1,7 @@
-"""Validate one file against its declaration: readable, structurally sound, private, business-rule clean."""
+"""Validate one file against its declaration: readable, structurally sound, private, business-rule clean.
+
+The rows are read chunk by chunk into a working table in DuckDB (publish/worktable.py), within a fixed memory
+budget whatever the file's length; every check runs there, as SQL, and the release reads them from there."""
 
 from __future__ import annotations
 
@@ -6,29 +9,47 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from assets.calendar import fiscal_years
 from assets.expectations import run_suite
-from assets.ingest import ROW, ingest_sheet
+from assets.grid import Restart
+from assets.ingest import ROW, Ingest
+from assets.levels import summary_rows
 from assets.privacy import check_privacy
-from assets.reading import UnusableFile, read_sheet
+from assets.reading import UnusableFile, open_sheet
+from assets.source import Source
 from assets.structure import check_structure
 from publish.declarations import Declaration
-from publish.files import sha256_bytes
 from publish.progress import step
 from publish.releases import release_table
 from publish.report import ERROR, Problem, Report
 from publish.workspace import Workspace
+from publish.worktable import WorkTable, quoted, working
+
+HEAD = 20  # rows kept in memory after the working table is closed (previews)
 
 
 @dataclass
 class Checked:
-    """The clean table (None when the file could not be read) and its report."""
+    """The checked rows (None when the file could not be read) and their report.
 
-    table: pa.Table | None
+    `rows` is the working table in DuckDB (the declared columns and ROW); `head` its first rows, kept in memory
+    for previews after `close()`; `table` the whole of it as one Arrow table, for small files and tests."""
+
+    rows: WorkTable | None
     report: Report
     rules: list[dict]
+    head: pa.Table | None = None
+
+    @property
+    def table(self) -> pa.Table | None:
+        """The checked rows in memory, whole (small files and tests; the release reads `rows` in batches)."""
+        return None if self.rows is None or self.rows.closed else self.rows.arrow()
+
+    def close(self) -> None:
+        """Free the working table (its memory and spill files); `head` and the report stay."""
+        if self.rows is not None:
+            self.rows.close()
 
 
 def reference_tables(workspace: Workspace, declaration: Declaration) -> dict[str, pa.Table]:
@@ -41,47 +62,86 @@ def reference_tables(workspace: Workspace, declaration: Declaration) -> dict[str
     return out
 
 
+def check_file(path: Path, filename: str, declaration: Declaration, references: dict[str, pa.Table],
+               business_rules: bool = True, partition: str | None = None, sha256: str | None = None,
+               state: Path | None = None) -> Checked:
+    """Every check on one file on disk, read in chunks (a CSV file is never whole in memory). `sha256`: the
+    file's hash when the caller has it already (a file is hashed once); `state`: the workspace's state folder,
+    where the working table spills what does not fit in memory."""
+    return _check(Source(path=path), filename, declaration, references, business_rules, partition, sha256, state)
+
+
 def check_bytes(data: bytes, filename: str, declaration: Declaration,
                 references: dict[str, pa.Table], business_rules: bool = True,
-                partition: str | None = None, sha256: str | None = None) -> Checked:
-    """Every check on one file's bytes; problems are data in the report, never exceptions. `sha256`: the
-    bytes' hash when the caller has it already (a file is hashed once)."""
-    report = Report(dataset=declaration.id, source=Path(filename).name, sha256=sha256 or sha256_bytes(data))
-    with step((f"membaca {report.source}", f"reading {report.source}"), total=len(data), unit="bytes") as reading:
+                partition: str | None = None, sha256: str | None = None, state: Path | None = None) -> Checked:
+    """check_file for bytes already in memory; problems are data in the report, never exceptions."""
+    return _check(Source(data=data), filename, declaration, references, business_rules, partition, sha256, state)
+
+
+def _check(source: Source, filename: str, declaration: Declaration, references: dict[str, pa.Table],
+           business_rules: bool, partition: str | None, sha256: str | None, state: Path | None) -> Checked:
+    report = Report(dataset=declaration.id, source=Path(filename).name, sha256=sha256 or source.sha256())
+    work = None
+    with step((f"membaca {report.source}", f"reading {report.source}"), total=source.size, unit="bytes") as reading:
         try:
-            sheet = read_sheet(data, filename, declaration.source)
+            sheet = open_sheet(source, filename, declaration.source)
             report.reading = sheet.describe()
-            ingested = ingest_sheet(sheet, declaration)
+            ingest = Ingest(sheet, declaration)
+            work = WorkTable(state)
+            work.create(ingest.schema)
+            _load(ingest, work, reading)
         except UnusableFile as exc:
+            if work is not None:
+                work.close()
             report.unusable = True
             report.add(Problem(type="source-error", note=exc.message_en, note_id=exc.message_id))
             return Checked(None, report, [])
-        reading.advance(len(data))
-    table = ingested.table
-    report.rows = table.num_rows
-    report.extend(ingested.problems)
-    if not table.num_rows:
-        report.add(no_rows(ingested.header_row))
-        return Checked(table, report, [])  # an empty release would replace the data citizens see with nothing
-    failed = {(p.row, p.field) for p in ingested.problems if p.field and p.row is not None}
-    missing = {p.field for p in ingested.problems if p.type == "missing-label"}
-    if any(p.type == "missing-label" and p.severity == ERROR for p in ingested.problems):
-        return Checked(table, report, [])  # without its required columns nothing else means much
+        report.reading = sheet.describe()  # the encoding may have been found out as the rows streamed
+        reading.advance(max(0, source.size - reading.done))
+    rows = work.count()
+    report.rows = rows
+    problems = ingest.problems() + summary_rows(work, declaration)
+    report.extend(problems)
+    checked = Checked(work, report, [], work.head(HEAD))
+    if not rows:
+        report.add(no_rows(ingest.header_row + 1))
+        return checked  # an empty release would replace the data citizens see with nothing
+    failed = {(p.row, p.field) for p in problems if p.field and p.row is not None}
+    missing = {p.field for p in problems if p.type == "missing-label"}
+    if any(p.type == "missing-label" and p.severity == ERROR for p in problems):
+        return checked  # without its required columns nothing else means much
     parts = 2 + bool(partition is not None and declaration.partition) + bool(business_rules)
-    rules: list[dict] = []
-    with step((f"memeriksa {report.source}", f"checking {report.source}"), total=table.num_rows * parts, unit="rows") as checking:
-        _add(report, *check_structure(table, declaration, references, failed, missing))
-        checking.advance(table.num_rows)
-        _add(report, *check_privacy(table, declaration))
-        checking.advance(table.num_rows)
+    with step((f"memeriksa {report.source}", f"checking {report.source}"), total=rows * parts, unit="rows") as checking:
+        _add(report, *check_structure(work, declaration, references, failed, missing))
+        checking.advance(rows)
+        _add(report, *check_privacy(work, declaration))
+        checking.advance(rows)
         if partition is not None and declaration.partition:
-            _add(report, *check_partition(table, declaration.partition, partition))
-            checking.advance(table.num_rows)
+            _add(report, *check_partition(work, declaration.partition, partition))
+            checking.advance(rows)
         if business_rules:
-            found, overflow, rules = run_suite(table, declaration)
+            found, overflow, checked.rules = run_suite(work, declaration)
             _add(report, found, overflow)
-            checking.advance(table.num_rows)
-    return Checked(table, report, rules)
+            checking.advance(rows)
+    return checked
+
+
+def _load(ingest: Ingest, work: WorkTable, reading) -> None:
+    """The sheet's rows into the working table, chunk by chunk; read again from the start if the stream says
+    its chunks so far are void (another encoding, or Python's csv module, reads the file)."""
+    stream = ingest.sheet.stream
+
+    def tables():
+        for table in ingest.tables():
+            yield table
+            if stream is not None and stream.position > reading.done:
+                reading.advance(stream.position - reading.done)
+    while True:
+        try:
+            work.append_all(ingest.schema, tables())  # one statement: nothing stays of a pass that restarts
+            return
+        except Restart:
+            continue
 
 
 def _add(report: Report, problems: list[Problem], overflow: list[tuple[Problem, int]]) -> None:
@@ -100,28 +160,29 @@ def no_rows(header_row: int) -> Problem:
                            "sehingga tidak ada yang dapat diterbitkan; isi baris datanya lalu kirim ulang berkas.")
 
 
-def check_partition(table: pa.Table, column: str, partition: str) -> tuple[list[Problem], list[tuple[Problem, int]]]:
+def check_partition(table: WorkTable | pa.Table, column: str, partition: str) -> tuple[list[Problem], list[tuple[Problem, int]]]:
     """Rows outside the fiscal year being processed: a file for one year must not touch another.
     A year the portal has no partition for (before the first, after next year) is named as such."""
     keys = fiscal_years()
-    values = table.column(column)
-    outside = pc.invert(pc.fill_null(pc.equal(values, pa.scalar(int(partition), values.type)), False))
-    total = pc.sum(outside.cast(pa.int64())).as_py() or 0
-    rows = table.filter(outside).select([ROW, column]).slice(0, 200).to_pylist()
+    outside = f"{quoted(column)} IS DISTINCT FROM {int(partition)}"
+    with working(table) as work:
+        total = work.con.execute(f"SELECT count(*) FROM data WHERE {outside}").fetchall()[0][0]
+        rows = work.con.execute(f"SELECT {ROW}, {quoted(column)} FROM data WHERE {outside} ORDER BY {ROW} LIMIT 200"
+                                ).fetchall()
     problems = []
-    for r in rows:
-        year = r[column]
+    for row, year in rows:
         note = f"This run processes fiscal year {partition}, but this row is for {year}; send one file per year."
         note_id = f"Proses ini untuk tahun anggaran {partition}, tetapi baris ini untuk {year}; kirim satu berkas per tahun."
         if year is not None and str(year) not in keys:
             note += f" Fiscal years {keys[0]}–{keys[-1]} can be published; check the year."
             note_id += f" Tahun anggaran yang dapat diterbitkan: {keys[0]}–{keys[-1]}; periksa tahunnya."
-        problems.append(Problem(type="partition-mismatch", row=r[ROW], field=column,
+        problems.append(Problem(type="partition-mismatch", row=row, field=column,
                                 value=None if year is None else str(year), note=note, note_id=note_id))
     overflow = [(problems[-1], total - len(problems))] if total > len(problems) and problems else []
     return problems, overflow
 
 
 def clean_table(checked: Checked) -> pa.Table:
-    """The checked table without the bookkeeping row-number column."""
+    """The checked rows without the bookkeeping row-number column, in memory (small files and tests; the release
+    reads `checked.rows`)."""
     return checked.table.drop_columns([ROW])

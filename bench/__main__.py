@@ -29,7 +29,8 @@ from bench.reference import frictionless_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_ROWS = "100000,1000000,5000000"
-STEPS = [("apbd__raw", "raw snapshot"), ("apbd__clean", "clean: read + checks"), ("apbd__release", "release"),
+STEPS = [("apbd__file", "file: read + checks + release"),  # one step per file since main's rewrite
+         ("apbd__raw", "raw snapshot"), ("apbd__clean", "clean: read + checks"), ("apbd__release", "release"),
          ("preview", "portal preview"), ("portal", "portal promotion")]
 INNER = ["read", "ingest", "references", "structure", "personal data", "business rules", "release", "preview", "promote"]
 
@@ -51,6 +52,10 @@ def base_workspace(root: Path):
     from sample import generate_sample
 
     shutil.copytree(ROOT / "schemas", root / "schemas")
+    source = root / "schemas" / "apbd" / "source.json"  # the generated files are past the default limits
+    mapping = json.loads(source.read_text(encoding="utf-8"))
+    mapping["limits"] = {**mapping.get("limits", {}), "bytes": 1 << 40, "rows": 100_000_000}
+    source.write_text(json.dumps(mapping, ensure_ascii=False, indent=2), encoding="utf-8")
     shutil.copy(ROOT / "terbuka.json", root / "terbuka.json")
     workspace = Workspace(root).ensure()
     for path in generate_sample(root / "sample")[:2]:
@@ -158,7 +163,7 @@ def files(table: Table, base, scratch: Path, sizes: list[int]) -> None:
         for stage in INNER:
             if stage in publish.phases:
                 table.add(label, f"    inside: {stage}", publish.phases[stage])
-        core = sum(steps.get(k, 0) for k in ("apbd__raw", "apbd__clean", "apbd__release"))
+        core = sum(steps.get(k, 0) for k in ("apbd__file", "apbd__raw", "apbd__clean", "apbd__release"))
         if core:
             table.add(label, "publish ingest + checks + release (steps)", core, None,
                       f"{core / floor.wall:,.1f}x floor (target <= 3x at 5M)")

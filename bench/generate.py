@@ -10,8 +10,9 @@ from sample import tables as data
 # The SIPD column names of a realisation export (the sample's 2024 perubahan file uses the same).
 HEADER = ["tahun", "tahap", "kode_pemda", "kode_skpd", "nama_skpd", "kode_urusan", "nama_urusan",
           "kode_program", "nama_program", "kode_giat", "nama_giat", "kode_sub_giat", "nama_sub_giat",
-          "kode_akun", "nama_akun", "total_harga", "realisasi", "dasar_hukum"]
+          "kode_akun", "nama_akun", "total_harga", "realisasi", "posisi_realisasi", "dasar_hukum"]
 YEAR, STAGE, LAW = 2024, "APBD Perubahan", "perda-2024-8"  # the sample publishes perda-2024-8 for 2024
+AS_OF = "2024-12-31"  # the one date the realisation is reported as of
 REVENUE_SUB = "0.00.00.0.00.0000"
 PARENT = "5.1.02.01.01"  # a rincian objek whose budget equals the sum of the lines below it
 CHILDREN = 98  # lines per sub kegiatan below that parent (account codes .0001 to .0098)
@@ -70,6 +71,6 @@ def write_apbd(path: Path, rows: int, seed: int = 13) -> int:
             lines.insert(0, (parent, "Pendapatan Daerah" if is_revenue else "Belanja Bahan Pakai Habis",
                              sum(x[2] for x in lines), sum(x[3] for x in lines)))
             for code, name, budget, spent in lines:
-                out.write(f"{head}{code};{name};{rupiah(budget, rng)};{rupiah(spent, rng)};{LAW}\n")
+                out.write(f"{head}{code};{name};{rupiah(budget, rng)};{rupiah(spent, rng)};{AS_OF};{LAW}\n")
             written += len(lines)
     return path.stat().st_size

@@ -173,7 +173,8 @@ def publish_file(workspace: Workspace, dataset: str, path: Path, with_portal: bo
     try:
         year = region = None
         if declaration.partition and not past_limit(declaration, target.stat().st_size):
-            year, region = partitions_for(declaration, target.read_bytes(), path.name, regions_of(workspace, dataset))
+            year, region = partitions_for(declaration, target, path.name,  # its first rows only
+                                           regions_of(workspace, dataset))
             if region is None and regions_of(workspace, dataset):
                 raise UserError(unlisted_region(workspace, path.name))
         return read_result(runner.run_dataset(dataset, workspace.rel(target), year, with_portal=with_portal,
@@ -191,7 +192,7 @@ def confirm_held(workspace: Workspace, dataset: str, sha256: str, with_portal: b
     region = None
     if regions_of(workspace, dataset):  # the region the held file is for, from its first rows
         raw = workspace.root / held["raw"]
-        region = partitions_for(workspace.declaration(dataset), raw.read_bytes(), raw.name,
+        region = partitions_for(workspace.declaration(dataset), raw, raw.name,
                                 regions_of(workspace, dataset))[1]
     return read_result(runner.run_dataset(dataset, year=held.get("year"), confirm=held["sha256"],
                                           with_portal=with_portal, region=region))

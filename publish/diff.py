@@ -19,7 +19,6 @@ import json
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from publish import writers
 from publish.declarations import Declaration
@@ -54,12 +53,21 @@ def _lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _connect(old: pa.Table | None, new: pa.Table) -> duckdb.DuckDBPyConnection:
-    """old_t and new_t; a first release is compared with an empty table, so every row is `added`."""
-    con = duckdb.connect()
-    con.register("old_t", old if old is not None else new.schema.empty_table())
-    con.register("new_t", new)
+def _connect(con: duckdb.DuckDBPyConnection, old: str | None, new: str,
+             declaration: Declaration) -> duckdb.DuckDBPyConnection:
+    """Views old_t and new_t over the declared columns of two relations in `con`; a first release (`old` None)
+    is compared with an empty relation, so every row is `added`."""
+    cols = ", ".join(_q(n) for n in declaration.field_names)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW new_t AS SELECT {cols} FROM {_q(new)}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW old_t AS SELECT {cols} FROM "
+                + (_q(old) if old is not None else f"{_q(new)} WHERE FALSE"))
     return con
+
+
+def _floating(con: duckdb.DuckDBPyConnection, relation: str) -> set[str]:
+    """The columns of a relation that hold floating-point numbers."""
+    return {name for name, kind, *_ in con.execute(f"DESCRIBE {relation}").fetchall()
+            if str(kind).upper() in ("DOUBLE", "FLOAT", "REAL")}
 
 
 def _sql_parts(declaration: Declaration) -> tuple[list[str], list[str], str, str]:
@@ -70,11 +78,11 @@ def _sql_parts(declaration: Declaration) -> tuple[list[str], list[str], str, str
     return key, others, on, differs
 
 
-def diff_tables(old: pa.Table | None, new: pa.Table, declaration: Declaration) -> dict:
-    """Exact counts of row changes of `new` against `old` (None for a first release), and the first KEEP_ROWS
-    rows of each kind with their changed cells. The complete list is written by `changes_csv`."""
+def diff_tables(con: duckdb.DuckDBPyConnection, old: str | None, new: str, declaration: Declaration) -> dict:
+    """Exact counts of row changes of relation `new` against relation `old` (None for a first release), and the
+    first KEEP_ROWS rows of each kind with their changed cells. The complete list is written by `changes_csv`."""
     key, others, on, differs = _sql_parts(declaration)
-    con = _connect(old, new)
+    con = _connect(con, old, new, declaration)
     key_new = ", ".join(f"n.{_q(k)}" for k in key)
     key_old = ", ".join(f"o.{_q(k)}" for k in key)
     counts = con.execute(f"""
@@ -82,7 +90,7 @@ def diff_tables(old: pa.Table | None, new: pa.Table, declaration: Declaration) -
                count(*) FILTER (WHERE n_present IS NULL),
                count(*) FILTER (WHERE o_present AND n_present AND ({differs}))
         FROM (SELECT *, TRUE AS o_present FROM old_t) o FULL OUTER JOIN (SELECT *, TRUE AS n_present FROM new_t) n ON {on}
-    """).fetchone()
+    """).fetchall()[0]
     rows = []
     added = con.execute(f"SELECT {key_new} FROM new_t n WHERE NOT EXISTS (SELECT 1 FROM old_t o WHERE {on}) "
                         f"ORDER BY ALL LIMIT {KEEP_ROWS}").fetchall()
@@ -110,21 +118,22 @@ def _text(value):
     return None if value is None else (value.isoformat() if hasattr(value, "isoformat") else value)
 
 
-def _as_varchar(expr: str, dtype: pa.DataType) -> str:
+def _as_varchar(expr: str, floating: bool) -> str:
     """A value as text the way data.csv writes it (a whole float as 92, not 92.0)."""
-    if pa.types.is_floating(dtype):
+    if floating:
         return (f"CASE WHEN isfinite({expr}) AND {expr} = trunc({expr}) AND abs({expr}) < 1e15 "
                 f"THEN CAST(CAST({expr} AS BIGINT) AS VARCHAR) ELSE CAST({expr} AS VARCHAR) END")
     return f"CAST({expr} AS VARCHAR)"
 
 
-def changes_csv(old: pa.Table | None, new: pa.Table, declaration: Declaration, path: Path) -> None:
+def changes_csv(con: duckdb.DuckDBPyConnection, old: str | None, new: str, declaration: Declaration,
+                path: Path) -> None:
     """Write changes.csv: every added, removed and changed row (one line per changed cell), in full.
 
     DuckDB writes it straight to `path` (sorted: added, removed, changed; then by key and field order),
     so a change of a million rows never passes through Python lists."""
     key, others, on, differs = _sql_parts(declaration)
-    con = _connect(old, new)
+    con = _connect(con, old, new, declaration)
     keys_n = ", ".join(f"n.{_q(k)} AS {_q(k)}" for k in key)
     keys_o = ", ".join(f"o.{_q(k)} AS {_q(k)}" for k in key)
     keys = ", ".join(_q(k) for k in key)
@@ -133,10 +142,10 @@ def changes_csv(old: pa.Table | None, new: pa.Table, declaration: Declaration, p
              f"FROM new_t n WHERE NOT EXISTS (SELECT 1 FROM old_t o WHERE {on})",
              f"SELECT 2, 'removed', {keys_o}, {empty} FROM old_t o WHERE NOT EXISTS (SELECT 1 FROM new_t n WHERE {on})"]
     if others:
-        schema = new.schema
+        floating = _floating(con, "new_t")
         cells = ", ".join(
-            f"{{'pos': {i}, 'field': {_lit(c)}, 'old': {_as_varchar('o.' + _q(c), schema.field(c).type)}, "
-            f"'new': {_as_varchar('n.' + _q(c), schema.field(c).type)}, "
+            f"{{'pos': {i}, 'field': {_lit(c)}, 'old': {_as_varchar('o.' + _q(c), c in floating)}, "
+            f"'new': {_as_varchar('n.' + _q(c), c in floating)}, "
             f"'differs': o.{_q(c)} IS DISTINCT FROM n.{_q(c)}}}" for i, c in enumerate(others))
         parts.append(f"SELECT 3, 'changed', {keys}, cell['field'], cell['old'], cell['new'], cell['pos'] FROM "
                      f"(SELECT {keys_n}, unnest([{cells}]) AS cell FROM old_t o JOIN new_t n ON {on} WHERE {differs}) "
@@ -146,17 +155,15 @@ def changes_csv(old: pa.Table | None, new: pa.Table, declaration: Declaration, p
     con.execute(f"COPY ({query}) TO {_lit(str(path))} (FORMAT csv, HEADER, NEW_LINE '\r\n')")
 
 
-def totals(old: pa.Table | None, new: pa.Table, declaration: Declaration) -> dict | None:
-    """Budget totals per group before and after, per period and stage, plus stage-to-stage movement.
+def totals(con: duckdb.DuckDBPyConnection, old: str | None, new: str, declaration: Declaration) -> dict | None:
+    """Budget totals per group before and after, per period and stage, plus stage-to-stage movement, of relation
+    `new` against relation `old` (None: no previous release).
 
     Declared in datapackage.json under `terbuka:totals`; stages are compared, never summed."""
     spec = declaration.descriptor.get("terbuka:totals")
     if not spec:
         return None
-    con = duckdb.connect()
-    con.register("new_t", new)
-    if old is not None:
-        con.register("old_t", old)
+    con = _connect(con, old, new, declaration)
     measure, period, stage = spec["measure"], spec["period"], spec.get("stage")
     leaf = spec.get("where", "TRUE")
     account = spec.get("account", "NULL")

@@ -2,22 +2,24 @@
 
 The mapping is data, declared beside the dataset (schemas/<dataset>/fiscal.json): which stage and measure
 give each phase (approved, adjusted, executed), which account-code prefix gives the direction (revenue,
-expenditure, financing), and which column carries which FDP columnType. `fiscal_package` is a pure
-function of the declaration and the release table; each release writes its package at release time
+expenditure, financing), and which column carries which FDP columnType. The package is a pure function of the
+declaration and the release rows: `fiscal_package` of an Arrow table, `write_fiscal_package` of a DuckDB relation
+written in batches (the same bytes for the same rows); each release writes its package at release time
 (publish.writers.write_derived), so the package is in the version's manifest and never changes afterwards."""
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from publish.declarations import Declaration
+from publish.tally import Tally
 
 MAPPING = "fiscal.json"
 SPEC = "https://specs.frictionlessdata.io/fiscal-data-package/"
@@ -26,6 +28,7 @@ BUDGET_TYPES = "https://frictionlessdata.io/taxonomies/fiscal/budgets.json"  # t
 STAGE_TYPE = "phase:budget-stage"  # declared inline below: the source stage a phase was taken from
 # FDP Appendix A: the `value` columnType is a number, `date:fiscal-year` an integer; the rest are codes.
 VALUE, YEAR = "value", "date:fiscal-year"
+BATCH = 16_384  # rows of the package handed to the CSV writer at a time
 
 
 class FiscalMappingError(ValueError):
@@ -73,8 +76,8 @@ def _direction(spec: dict) -> str:
     return "CASE " + " ".join(cases) + " END"
 
 
-def _query(spec: dict) -> tuple[str, list[str]]:
-    """SQL over table `t` giving the package's rows, and the output column names in order."""
+def _query(spec: dict, source: str = "t") -> tuple[str, list[str]]:
+    """SQL over the relation `source` giving the package's rows, and the output column names in order."""
     year, stage = _ident(spec["year"]), _ident(spec["stage"])
     line_col = _ident(spec["lines"]["column"])
     columns = spec["columns"]
@@ -82,7 +85,7 @@ def _query(spec: dict) -> tuple[str, list[str]]:
     picks = [f"{_segments(c['from'], c['segments'])} AS {_ident(c['name'])}" if "from" in c
              else f"{_ident(c['name'])} AS {_ident(c['name'])}" for c in columns]
     key = " || '/' || ".join(f"coalesce({_ident(k)}::VARCHAR, '')" for k in spec["lineKey"])
-    base = (f"SELECT *, {_direction(spec)} AS _direction FROM t "
+    base = (f"SELECT *, {_direction(spec)} AS _direction FROM {_ident(source)} "
             f"WHERE len(string_split({line_col}, '.')) = {int(spec['lines']['segments'])}")
     parts = []
     for order, p in enumerate(spec["phases"]):
@@ -105,13 +108,13 @@ def _query(spec: dict) -> tuple[str, list[str]]:
     return sql, names
 
 
-def _excluded(con, spec: dict) -> dict:
+def _excluded(con, spec: dict, source: str = "t") -> dict:
     line_col = _ident(spec["lines"]["column"])
     n = int(spec["lines"]["segments"])
     row = con.execute(
         f"SELECT count(*) FILTER (WHERE {line_col} IS NULL OR len(string_split({line_col}, '.')) <> {n}), "
         f"count(*) FILTER (WHERE len(string_split({line_col}, '.')) = {n} AND ({_direction(spec)}) IS NULL) "
-        f"FROM t").fetchone()
+        f"FROM {_ident(source)}").fetchall()[0]  # all: DuckDB wants every result finished
     return {"notBudgetLine": row[0], "noDirection": row[1]}
 
 
@@ -156,32 +159,65 @@ def fiscal_package(declaration: Declaration, table: pa.Table, about: dict | None
 
     `about` adds package properties the table cannot know (version, id, homepage, created); `data_path` is the
     CSV's name beside the descriptor."""
+    buffer = io.BytesIO()
+    con = duckdb.connect()
+    try:
+        con.register("t", table)
+        descriptor = _write(declaration, con, "t", Tally(buffer), about, data_path)
+    finally:
+        con.close()
+    return descriptor, buffer.getvalue()
+
+
+def write_fiscal_package(declaration: Declaration, con: duckdb.DuckDBPyConnection, select: str, schema: pa.Schema,
+                         sink: Tally, about: dict | None = None, data_path: str = "data.csv") -> dict:
+    """The Fiscal Data Package of the release rows `select` gives in `con` (in the types of `schema`, as an Arrow
+    table of them reads in DuckDB): its CSV written to `sink` in batches, its descriptor returned. The same
+    rows give the same bytes as fiscal_package."""
+    con.register("__fiscal_types", schema.empty_table())  # DuckDB's names for the Arrow types
+    try:
+        types = con.execute("SELECT column_name, column_type FROM (DESCRIBE __fiscal_types)").fetchall()
+    finally:
+        con.unregister("__fiscal_types")
+    casts = ", ".join(f"CAST({_ident(name)} AS {kind}) AS {_ident(name)}" for name, kind in types)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW __fiscal_source AS SELECT {casts} FROM ({select})").fetchall()
+    # The package's rows (about twice the release's lines, wide text) are sorted once: with a thread per core
+    # DuckDB's sort of 5M release rows ran out of the working table's memory limit; one thread spills within it.
+    threads = con.execute("SELECT current_setting('threads')").fetchall()[0][0]
+    con.execute("SET threads = 1").fetchall()
+    try:
+        return _write(declaration, con, "__fiscal_source", sink, about, data_path)
+    finally:
+        con.execute(f"SET threads = {int(threads)}").fetchall()
+        con.execute("DROP VIEW IF EXISTS __fiscal_source").fetchall()
+
+
+def _write(declaration: Declaration, con, source: str, sink: Tally, about: dict | None, data_path: str) -> dict:
+    """The package's CSV from the relation `source` into `sink`, batch by batch; returns the descriptor."""
     spec = mapping(declaration)
     if spec is None:
         raise FiscalMappingError(f"schemas/{declaration.id} has no {MAPPING}")
     _check(declaration, spec)
-    sql, names = _query(spec)
-    con = duckdb.connect()
-    try:
-        con.register("t", table)
-        rows = con.sql(sql).to_arrow_table()
-        excluded = _excluded(con, spec)
-    finally:
-        con.close()
-    rows = rows.rename_columns(names)
-    buffer = io.BytesIO()
+    sql, names = _query(spec, source)
+    excluded = _excluded(con, spec, source)
+    reader = con.sql(sql).to_arrow_reader(BATCH)  # on `con` itself: the relation may be its temp view
+    schema = pa.schema([f.with_name(n) for f, n in zip(reader.schema, names)])
     options = pacsv.WriteOptions(include_header=True, eol="\r\n", quoting_style="needed")
-    pacsv.write_csv(rows, buffer, write_options=options)
-    data = buffer.getvalue()
-    descriptor = _descriptor(declaration, spec, rows, excluded, data, about or {}, data_path)
-    return descriptor, data
+    count, years = 0, set()
+    with reader, pacsv.CSVWriter(sink, schema, write_options=options) as writer:  # the result finished, even on error
+        for batch in reader:
+            batch = pa.RecordBatch.from_arrays(batch.columns, schema=schema)
+            writer.write_batch(batch)
+            count += batch.num_rows
+            years.update(pc.unique(batch.column(spec["year"])).to_pylist())
+    years.discard(None)
+    return _descriptor(declaration, spec, count, sorted(years), excluded, sink, about or {}, data_path)
 
 
-def _descriptor(declaration: Declaration, spec: dict, rows: pa.Table, excluded: dict, data: bytes,
+def _descriptor(declaration: Declaration, spec: dict, rows: int, years: list, excluded: dict, data: Tally,
                 about: dict, data_path: str) -> dict:
     decl = declaration.descriptor
     title = spec["title"]
-    years = sorted(y for y in set(rows.column(spec["year"]).to_pylist()) if y is not None)
     return {
         "profile": "tabular-data-package",
         "name": spec["name"],
@@ -202,8 +238,8 @@ def _descriptor(declaration: Declaration, spec: dict, rows: pa.Table, excluded: 
             "format": "csv",
             "mediatype": "text/csv",
             "encoding": "utf-8",
-            "bytes": len(data),
-            "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+            "bytes": data.size,
+            "hash": "sha256:" + data.hexdigest(),
             "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "header": True},
             "schema": {
                 "fields": _fields(declaration, spec),
@@ -212,7 +248,7 @@ def _descriptor(declaration: Declaration, spec: dict, rows: pa.Table, excluded: 
                                  "constant": spec["currency"]}],
             },
         }],
-        "terbuka:source": {"dataset": declaration.id, "rows": rows.num_rows, "years": years,
+        "terbuka:source": {"dataset": declaration.id, "rows": rows, "years": years,
                            "excludedRows": excluded, "lines": spec["lines"].get("note", ""),
                            "direction": spec["direction"].get("note", "")},
     }

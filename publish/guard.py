@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import duckdb
 import pyarrow as pa
 
 from publish.declarations import Declaration
+from publish.worktable import WorkTable
 
 DEFAULT_SHARE = 0.05
 EXAMPLES = 10
@@ -70,20 +70,17 @@ def _same(names: list[str], left: str, right: str) -> str:
     return " AND ".join(f'{left}."{n}" IS NOT DISTINCT FROM {right}."{n}"' for n in names)
 
 
-def find_removals(declaration: Declaration, previous: pa.Table, table: pa.Table, incoming: pa.Table,
-                  dependents: list[tuple[Declaration, pa.Table]]) -> Removal:
-    """Compare the previous release with the new one. `incoming` is the file's rows (it names the slices it
-    replaces); `dependents` are other datasets' published tables whose foreign keys point into this one."""
-    con = duckdb.connect()
-    con.register("prev", previous)
-    con.register("new", table)
-    con.register("inc", incoming)
-    replaces = [c for c in declaration.source.get("replaces", []) if c in previous.column_names]
+def find_removals(work: WorkTable, declaration: Declaration, dependents: list[tuple[Declaration, pa.Table]]) -> Removal:
+    """Compare the previous release (`prev` in the working table's connection) with the new one (`merged`).
+    `inc` is the file's rows (it names the slices it replaces); `dependents` are other datasets' published
+    tables whose foreign keys point into this one."""
+    con = work.con
+    replaces = [c for c in declaration.source.get("replaces", []) if c in declaration.field_names]
     scope = f"EXISTS (SELECT 1 FROM inc i WHERE {_same(replaces, 'i', 'p')})" if replaces else "TRUE"
-    replaced = con.execute(f"SELECT count(*) FROM prev p WHERE {scope}").fetchone()[0]
-    key = declaration.primary_key or previous.column_names
-    gone = f"SELECT p.* FROM prev p WHERE {scope} AND NOT EXISTS (SELECT 1 FROM new n WHERE {_same(key, 'n', 'p')})"
-    removed = con.execute(f"SELECT count(*) FROM ({gone})").fetchone()[0]
+    replaced = con.execute(f"SELECT count(*) FROM prev p WHERE {scope}").fetchall()[0][0]
+    key = declaration.primary_key or declaration.field_names
+    gone = f"SELECT p.* FROM prev p WHERE {scope} AND NOT EXISTS (SELECT 1 FROM merged n WHERE {_same(key, 'n', 'p')})"
+    removed = con.execute(f"SELECT count(*) FROM ({gone})").fetchall()[0][0]
     examples = [" / ".join("" if v is None else str(v) for v in row)
                 for row in con.execute(f"SELECT {_key(key, 'g')} FROM ({gone}) g ORDER BY ALL LIMIT {EXAMPLES}").fetchall()]
     references = []
@@ -92,13 +89,13 @@ def find_removals(declaration: Declaration, previous: pa.Table, table: pa.Table,
             if fk["reference"].get("resource") != declaration.id or len(fk["fields"]) != 1:
                 continue
             mine, theirs = fk["reference"]["fields"][0], fk["fields"][0]
-            con.register("dep", published)
+            work.register("dep", published)
             rows = con.execute(f'''
                 WITH lost AS (SELECT DISTINCT CAST("{mine}" AS VARCHAR) AS k FROM prev WHERE "{mine}" IS NOT NULL
-                              EXCEPT SELECT CAST("{mine}" AS VARCHAR) FROM new)
+                              EXCEPT SELECT CAST("{mine}" AS VARCHAR) FROM merged)
                 SELECT CAST(d."{theirs}" AS VARCHAR) AS k, count(*) FROM dep d JOIN lost ON CAST(d."{theirs}" AS VARCHAR) = lost.k
                 GROUP BY 1 ORDER BY 2 DESC, 1''').fetchall()
-            con.unregister("dep")
+            work.unregister("dep")
             if rows:
                 references.append({"dataset": other.id, "field": theirs, "rows": sum(n for _, n in rows),
                                    "keys": [k for k, _ in rows[:EXAMPLES]]})

@@ -13,11 +13,10 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from publish import writers
+from publish import merge, writers
 from publish.declarations import Declaration
 from publish.diff import (changes_csv, diff_tables, metadata_changes, read_descriptor, schema_changes, totals,
                           totals_csv)
@@ -27,6 +26,7 @@ from publish.issued import read_issued, record_issued
 from publish.manifest import MANIFEST, RELEASE, RENDERED, check_version, write_manifest
 from publish.progress import step
 from publish.workspace import REPO_ROOT, Workspace
+from publish.worktable import WorkTable, quoted
 
 WRITE_STEPS = 4  # data.csv; the other data files; the diff; the manifest (progress is told in these steps)
 INDEX = "releases.json"
@@ -184,46 +184,6 @@ def recover(workspace: Workspace, dataset: str) -> None:
         refresh_index(workspace, dataset)
 
 
-def carry_over(old: pa.Table | None, declaration: Declaration) -> tuple[pa.Table | None, str | None]:
-    """The previous release's rows in the declaration's current schema, so a schema change (a major
-    version) keeps the years and stages the new file does not cover. New columns start empty.
-    When old values cannot take the new types, nothing is carried and the reason is returned: the
-    diff then lists every old row as removed, so the loss is visible, never silent."""
-    if old is None:
-        return None, None
-    columns = []
-    for field in writers.arrow_schema(declaration):
-        if field.name not in old.column_names:
-            columns.append(pa.nulls(old.num_rows, field.type))
-            continue
-        try:
-            columns.append(old.column(field.name).cast(field.type))
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-            return None, f"{field.name}: the published values do not fit the new type {field.type} ({exc})"
-    return pa.Table.from_arrays(columns, schema=writers.arrow_schema(declaration)), None
-
-
-def _as_text(table: pa.Table | None, declaration: Declaration) -> pa.Table | None:
-    """The declared columns as text, for diffing two releases whose types cannot be reconciled."""
-    if table is None:
-        return None
-    names = declaration.field_names
-    return pa.table({n: (table.column(n).cast(pa.string()) if n in table.column_names
-                         else pa.nulls(table.num_rows, pa.string())) for n in names})
-
-
-def merge_slice(previous: pa.Table | None, incoming: pa.Table, replaces: list[str]) -> pa.Table:
-    """The dataset after a file arrives: the file replaces the slice it covers (e.g. one year and stage)."""
-    if previous is None or not replaces:
-        return incoming
-    con = duckdb.connect()
-    con.register("prev", previous)
-    con.register("inc", incoming)
-    cond = " AND ".join(f'p."{c}" IS NOT DISTINCT FROM i."{c}"' for c in replaces)
-    kept = con.sql(f"SELECT p.* FROM prev p WHERE NOT EXISTS (SELECT 1 FROM inc i WHERE {cond})").to_arrow_table()
-    return pa.concat_tables([kept.cast(incoming.schema), incoming])
-
-
 def code_version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -259,36 +219,56 @@ def classify(previous: dict | None, content: str, schema: str, metadata: str) ->
     return None
 
 
-def _write_data(stage: Path, table: pa.Table, declaration: Declaration, about: dict) -> tuple[list[dict], list[dict]]:
-    writers.write_parquet(table, stage / "data.parquet")  # data.csv is already written: it is hashed first
+def _write_data(stage: Path, work: WorkTable, rows: int, content: str, declaration: Declaration,
+                about: dict) -> tuple[list[dict], list[dict]]:
+    """data.parquet, the per-year files, data.xlsx and the Fiscal Data Package, from `merged` in batches
+    (data.csv is already written, its SHA-256 `content`: it is hashed first). The files of a year that holds
+    every row are the whole table's files again, copied rather than written twice."""
+    schema = writers.arrow_schema(declaration)
+    every = f"SELECT {merge.columns(declaration)} FROM merged"
+    hashed = {"data.parquet": writers.write_parquet(work.reader(every), stage / "data.parquet", schema),
+              "data.csv": content}
     title = declaration.resource.get("title", declaration.id)
-    resources = [writers.resource_entry(declaration, declaration.id, stage / "data.csv", table.num_rows, title)]
-    files = [writers.file_entry(stage / "data.parquet", "parquet", "application/vnd.apache.parquet")]
+    resources = [writers.resource_entry(declaration, declaration.id, stage / "data.csv", rows, title, content)]
+    files = [writers.file_entry(stage / "data.parquet", "parquet", "application/vnd.apache.parquet",
+                                sha256=hashed["data.parquet"])]
     if declaration.partition:
-        years = sorted(y for y in set(table.column(declaration.partition).to_pylist()) if y is not None)
-        for year in years:
-            part = table.filter(pa.compute.equal(table.column(declaration.partition), year))
+        column = quoted(declaration.partition)
+        years = work.con.execute(f"SELECT {column}, count(*) FROM merged WHERE {column} IS NOT NULL "
+                                 f"GROUP BY 1 ORDER BY 1").fetchall()
+        for year, part in years:
             csv_path, pq_path = stage / f"data-{year}.csv", stage / f"data-{year}.parquet"
-            writers.write_csv(part, csv_path)
-            writers.write_parquet(part, pq_path)
+            if part == rows:  # every row is of this year: the same bytes as the whole table's files
+                _same_file(stage / "data.csv", csv_path)
+                _same_file(stage / "data.parquet", pq_path)
+                hashed[csv_path.name], hashed[pq_path.name] = content, hashed["data.parquet"]
+            else:
+                lit = "'" + str(year).replace("'", "''") + "'"
+                hashed[csv_path.name] = writers.write_csv(work.reader(f"{every} WHERE {column} = {lit}"), csv_path,
+                                                          schema)
+                hashed[pq_path.name] = writers.write_parquet(work.reader(f"{every} WHERE {column} = {lit}"),
+                                                             pq_path, schema)
             resources.append(writers.resource_entry(declaration, f"{declaration.id}-{year}", csv_path,
-                                                    part.num_rows, f"{title} {year}"))
-            files.append(writers.file_entry(pq_path, "parquet", "application/vnd.apache.parquet"))
-    files += writers.write_derived(stage, table, declaration, about)  # XLSX, Fiscal Data Package: in the manifest
+                                                    part, f"{title} {year}", hashed[csv_path.name]))
+            files.append(writers.file_entry(pq_path, "parquet", "application/vnd.apache.parquet",
+                                            sha256=hashed[pq_path.name]))
+    files += writers.write_derived(stage, work, every, rows, declaration, about)  # XLSX, FDP: in the manifest
     return resources, files
 
 
-def sort_table(table: pa.Table, declaration: Declaration) -> pa.Table:
-    key = [k for k in declaration.primary_key if k in table.column_names]
-    return table.sort_by([(k, "ascending") for k in key]) if key else table
+def _same_file(source: Path, target: Path) -> None:
+    """`target` with the bytes of `source`, copied by the kernel (not a link: each published file stands alone,
+    and damage to one must not show in the other)."""
+    shutil.copyfile(source, target)
 
 
-def write_release(workspace: Workspace, declaration: Declaration, incoming: pa.Table, report: dict,
+def write_release(workspace: Workspace, declaration: Declaration, incoming: WorkTable | pa.Table, report: dict,
                   source: dict, base_url: str | None = None, run_id: str | None = None,
                   now: dt.datetime | None = None, confirmed: bool = False) -> ReleaseResult:
-    """Publish `incoming` (one file's clean rows) as the next version, or report it unchanged. Raises
-    StoreDamaged when the version it would build on no longer matches its manifest, and ReleaseHeld when
-    the change guard trips (unless `confirmed`)."""
+    """Publish `incoming` (one file's clean rows: the checks' working table, or an Arrow table) as the next
+    version, or report it unchanged. The dataset is merged, sorted and written by DuckDB and Arrow in batches,
+    never whole in memory. Raises StoreDamaged when the version it would build on no longer matches its
+    manifest, and ReleaseHeld when the change guard trips (unless `confirmed`)."""
     base_url = base_url or workspace.config.base_url
     root = dataset_dir(workspace, declaration.id)
     root.mkdir(parents=True, exist_ok=True)
@@ -299,19 +279,20 @@ def write_release(workspace: Workspace, declaration: Declaration, incoming: pa.T
         previous = latest_release(workspace, declaration.id)
         if previous:  # the base of the merge and the diff: never build on damage
             ensure_intact(workspace, declaration.id, previous["version"])
-        old = pq.read_table(root / previous["version"] / "data.parquet") if previous else None
+        old = root / previous["version"] / "data.parquet" if previous else None
         replaces = declaration.source.get("replaces", [])
-        incoming = writers.conform(incoming, declaration)
-        carried, dropped = carry_over(old, declaration)
-        table = sort_table(merge_slice(carried, incoming, replaces), declaration)
+        work = merge.stage_incoming(incoming, declaration, workspace.state)
+        stack.callback(work.close if work is not incoming else lambda: merge.drop(work))
+        carried, dropped = merge.carry_over(work, old, declaration)
+        rows = merge.merge_slice(work, carried, declaration)
         stage = root / f".staging-{uuid.uuid4().hex}"
         stage.mkdir()
         writing = stack.enter_context(step((f"menulis versi {declaration.id}", f"writing the {declaration.id} version"),
-                                           total=WRITE_STEPS * table.num_rows, unit="rows"))
+                                           total=WRITE_STEPS * rows, unit="rows"))
         try:
-            writers.write_csv(table, stage / "data.csv")
-            writing.advance(table.num_rows)
-            content = sha256_file(stage / "data.csv")
+            content = writers.write_csv(work.reader(f"SELECT {merge.columns(declaration)} FROM merged"),
+                                        stage / "data.csv", writers.arrow_schema(declaration))
+            writing.advance(rows)
             metadata = _metadata_hash(declaration)
             change = classify(previous, content, declaration.schema_fingerprint, metadata)
             if previous is None and every:  # every earlier version was withdrawn: new data, not a first release
@@ -319,8 +300,8 @@ def write_release(workspace: Workspace, declaration: Declaration, incoming: pa.T
             if change is None:
                 return ReleaseResult(declaration.id, previous["version"], True, "unchanged",
                                      root / previous["version"], previous)
-            if carried is not None and change in ("minor", "major") and not confirmed:
-                removal = find_removals(declaration, carried, table, incoming, dependents(workspace, declaration))
+            if carried and change in ("minor", "major") and not confirmed:
+                removal = find_removals(work, declaration, dependents(workspace, declaration))
                 if removal.trips:
                     raise ReleaseHeld(removal)
             version = next_version(highest_version(workspace, declaration.id), change)
@@ -328,26 +309,29 @@ def write_release(workspace: Workspace, declaration: Declaration, incoming: pa.T
                 raise StoreDamaged(f"{declaration.id} {version} already exists; the release store is inconsistent")
             when = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).replace(microsecond=0)
             created = when.isoformat().replace("+00:00", "Z")
-            resources, files = _write_data(stage, table, declaration, {
+            resources, files = _write_data(stage, work, rows, content, declaration, {
                 "version": version, "created": created, "base_url": base_url,
                 "publisher": (workspace.config.get("publisher") or {}).get("name")})
-            writing.advance(table.num_rows)
-            before = carried if carried is not None else _as_text(old, declaration)
-            after = table if carried is not None or old is None else _as_text(table, declaration)
-            changes = diff_tables(before, after, declaration)
+            writing.advance(rows)
+            if old is not None and not carried:  # the old values do not fit the new types: compared as text
+                merge.text_tables(work, old, declaration)
+            before = "prev" if carried else "old_text" if old is not None else None
+            after = "merged" if carried or old is None else "new_text"
+            changes = diff_tables(work.con, before, after, declaration)
             published = read_descriptor(root / previous["version"] / "datapackage.json" if previous else None)
             descriptor = writers.datapackage(declaration, version, created, resources, files, base_url)
             changes.update({"from": previous and previous["version"], "to": version,
-                            "totals": totals(carried, table, declaration), "dropped": dropped,
+                            "totals": totals(work.con, "prev" if carried else None, "merged", declaration),
+                            "dropped": dropped,
                             "schema": schema_changes(published, declaration),
                             "metadata": metadata_changes(published, descriptor)})
             (stage / "changes.json").write_text(writers.dumps(changes))
-            changes_csv(before, after, declaration, stage / "changes.csv")  # complete, written by DuckDB
-            writing.advance(table.num_rows)
+            changes_csv(work.con, before, after, declaration, stage / "changes.csv")  # complete, written by DuckDB
+            writing.advance(rows)
             if changes["totals"] is not None:
                 totals_csv(changes, stage / "totals.csv", declaration)
             (stage / "validation.json").write_text(writers.dumps(report))
-            slices = _slices(previous, table, incoming, replaces, source, root)
+            slices = _slices(previous, work, replaces, source, root)
             provenance = {"dataset": declaration.id, "version": version, "released": created,
                           "source": source, "slices": slices, "code_version": code_version(),
                           "dagster_run_id": run_id, "previous": previous and previous["version"],
@@ -357,7 +341,7 @@ def write_release(workspace: Workspace, declaration: Declaration, incoming: pa.T
             (stage / "provenance.json").write_text(writers.dumps(provenance))
             (stage / "datapackage.json").write_text(writers.dumps(descriptor))
             entry = {"dataset": declaration.id, "version": version, "released": created, "change": change,
-                     "previous": previous and previous["version"], "rows": table.num_rows,
+                     "previous": previous and previous["version"], "rows": rows,
                      "content_sha256": content, "metadata_sha256": metadata,
                      "schema_fingerprint": declaration.schema_fingerprint,
                      "source": {k: source.get(k) for k in ("name", "sha256")},
@@ -365,7 +349,7 @@ def write_release(workspace: Workspace, declaration: Declaration, incoming: pa.T
                      "diff": {k: changes[k] for k in ("added", "removed", "changed")}}
             (stage / RELEASE).write_text(writers.dumps(entry))
             anchor = write_manifest(stage)
-            writing.advance(table.num_rows)
+            writing.advance(rows)
             for path in stage.iterdir():
                 with open(path, "rb") as fh:
                     os.fsync(fh.fileno())
@@ -393,20 +377,21 @@ def dependents(workspace: Workspace, declaration: Declaration) -> list[tuple[Dec
     return out
 
 
-def _slices(previous, table, incoming, replaces, source, root) -> list[dict]:
+def _slices(previous, work: WorkTable, replaces, source, root) -> list[dict]:
     """Which source file each slice of the dataset came from: the provenance chain to the input hash."""
     mine = {"name": source.get("name"), "sha256": source.get("sha256")}
     if not replaces:
         return [{"slice": {}, "source": mine}]
-    def keys(t):
-        return sorted({tuple(r[c] for c in replaces) for r in t.select(replaces).to_pylist()}, key=str)
-    new_keys = set(keys(incoming))
+
+    def keys(relation):
+        return merge.slice_keys(work, relation, replaces)
+    new_keys = set(keys("inc"))
     earlier = {}
     if previous:
         prov = json.loads((root / previous["version"] / "provenance.json").read_text())
         earlier = {tuple(s["slice"].get(c) for c in replaces): s["source"] for s in prov.get("slices", [])}
     out = []
-    for k in keys(table):
+    for k in keys("merged"):
         origin = mine if k in new_keys else earlier.get(k, {"name": None, "sha256": None})
         out.append({"slice": dict(zip(replaces, k)), "source": origin})
     return out

@@ -114,9 +114,9 @@ def _sheet_start(names: list[str], widths: list[int]) -> str:
 SHEET_END = "</sheetData></worksheet>"
 
 
-def _widths(table: pa.Table) -> list[int]:
+def _widths(schema: pa.Schema) -> list[int]:
     out = []
-    for f in table.schema:
+    for f in schema:
         wide = 16 if pa.types.is_integer(f.type) or pa.types.is_floating(f.type) else 12 \
             if pa.types.is_date(f.type) else 24
         out.append(max(wide, min(40, len(f.name) + 2)))
@@ -129,10 +129,11 @@ def sheet_names(rows: int, rows_per_sheet: int) -> list[str]:
     return ["data"] + [f"data ({n})" for n in range(2, count + 1)] + ["keterangan"]
 
 
-def _data_sheets(archive: zipfile.ZipFile, table: pa.Table, rows_per_sheet: int, when: tuple) -> list[str]:
-    """Write the data sheets; returns their names."""
-    names, widths = table.column_names, _widths(table)
-    writers = [_writer(f.type) for f in table.schema]
+def _data_sheets(archive: zipfile.ZipFile, rows: pa.Table | pa.RecordBatchReader, rows_per_sheet: int,
+                 when: tuple) -> list[str]:
+    """Write the data sheets, batch by batch; returns their names."""
+    names, widths = rows.schema.names, _widths(rows.schema)
+    writers = [_writer(f.type) for f in rows.schema]
     letters = [_letters(i) for i in range(1, len(names) + 1)]
     sheets: list[str] = []
     stream, used = None, rows_per_sheet
@@ -145,7 +146,7 @@ def _data_sheets(archive: zipfile.ZipFile, table: pa.Table, rows_per_sheet: int,
         handle.write(_sheet_start(names, widths).encode("utf-8"))
         return handle
 
-    for batch in table.to_batches(max_chunksize=BATCH):
+    for batch in rows.to_batches(max_chunksize=BATCH) if isinstance(rows, pa.Table) else rows:
         columns = [c.to_pylist() for c in batch.columns]
         lines = []
         for row in zip(*columns):
@@ -256,15 +257,21 @@ def _package(sheets: list[str], title: str, created: str) -> dict[str, str]:
             "xl/_rels/workbook.xml.rels": book_rels, "xl/styles.xml": STYLES, "docProps/core.xml": core}
 
 
-def write_workbook(table: pa.Table, path: Path, declaration: Declaration, about: dict,
-                   rows_per_sheet: int = SHEET_ROWS) -> None:
+def write_workbook(table: pa.Table | pa.RecordBatchReader, path: Path, declaration: Declaration, about: dict,
+                   rows_per_sheet: int = SHEET_ROWS, rows: int | None = None) -> None:
     """Write `table` to `path` as XLSX: sheet 'data' (and 'data (2)'... when it is longer than a worksheet),
-    then 'keterangan'. `about`: version, created, url, producers, publisher. The same table and `about` give
-    the same bytes (entry times are the release time)."""
+    then 'keterangan'. `table` may be a stream of batches, its number of `rows` given (the workbook names its
+    sheets before their rows), so a release of any size is written holding one batch. `about`: version,
+    created, url, producers, publisher. The same rows and `about` give the same bytes, however they are
+    batched (entry times are the release time; deflate's output does not depend on how its input is cut)."""
+    if rows is None:
+        if not isinstance(table, pa.Table):
+            raise TypeError("write_workbook needs the number of rows of a stream of batches")
+        rows = table.num_rows
     created = about.get("created") or ""
     stamp = dt.datetime.fromisoformat(created.replace("Z", "+00:00")) if created else dt.datetime(2000, 1, 1)
     when = (max(stamp.year, 1980), stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
-    sheets = sheet_names(table.num_rows, rows_per_sheet)
+    sheets = sheet_names(rows, rows_per_sheet)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
 
         def put(name: str, text: str) -> None:

@@ -22,9 +22,11 @@ import pyarrow.parquet as pq
 
 from publish.declarations import Declaration
 from publish.files import sha256_file
-from publish.fiscal import fiscal_package, mapping
+from publish.fiscal import mapping, write_fiscal_package
+from publish.tally import Tally
 from publish.workbook import MEDIATYPE as XLSX_MEDIATYPE
 from publish.workbook import write_workbook
+from publish.worktable import WorkTable
 
 DATAPACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 RESOURCE_PROFILE = "https://datapackage.org/profiles/2.0/dataresource.json"
@@ -66,16 +68,55 @@ XLSX = "data.xlsx"
 FISCAL_DESCRIPTOR, FISCAL_DATA = "fiscal-datapackage.json", "fiscal-data.csv"
 
 
-def write_csv(table: pa.Table, path: Path) -> None:
-    """RFC 4180 CSV in UTF-8 with a byte-order mark (see the module's note), CRLF, quoted only where needed."""
-    options = pacsv.WriteOptions(include_header=True, eol="\r\n", quoting_style="needed")
-    with open(path, "wb") as fh:
-        fh.write(BOM)
-        pacsv.write_csv(table, fh, write_options=options)
+CSV_OPTIONS = pacsv.WriteOptions(include_header=True, eol="\r\n", quoting_style="needed")
+PARQUET_OPTIONS = {"compression": "zstd", "use_dictionary": True, "write_statistics": True}
+ROW_GROUP = 65_536  # rows per Parquet row group when rows arrive in batches (the writer holds one, encoded)
 
 
-def write_parquet(table: pa.Table, path: Path) -> None:
-    pq.write_table(table, path, compression="zstd", use_dictionary=True, write_statistics=True)
+def _batches(rows: pa.Table | pa.RecordBatchReader, schema: pa.Schema | None):
+    """(schema, batches): a table's, or a reader's batches cast to `schema` (the declared types and field
+    metadata; a reader from DuckDB gives the same types without the metadata)."""
+    schema = schema or rows.schema
+    if isinstance(rows, pa.Table):
+        return schema, rows.cast(schema).to_batches()
+    return schema, (batch if batch.schema == schema else batch.cast(schema) for batch in rows)
+
+
+def write_csv(rows: pa.Table | pa.RecordBatchReader, path: Path, schema: pa.Schema | None = None) -> str:
+    """RFC 4180 CSV in UTF-8 with a byte-order mark (see the module's note), CRLF, quoted only where needed;
+    returns its SHA-256. Batch by batch the bytes are those of one write of the whole table (Arrow writes each
+    row on its own)."""
+    with Tally.create(path) as sink:
+        sink.write(BOM)
+        if isinstance(rows, pa.Table) and schema is None:
+            pacsv.write_csv(rows, sink, write_options=CSV_OPTIONS)
+        else:
+            schema, batches = _batches(rows, schema)
+            with pacsv.CSVWriter(sink, schema, write_options=CSV_OPTIONS) as writer:
+                for batch in batches:
+                    writer.write_batch(batch)
+        return sink.hexdigest()
+
+
+def write_parquet(rows: pa.Table | pa.RecordBatchReader, path: Path, schema: pa.Schema | None = None) -> str:
+    """Typed zstd Parquet: a table at once, or batches gathered into row groups of ROW_GROUP rows; returns its
+    SHA-256."""
+    with Tally.create(path) as file, pa.output_stream(file, buffer_size=1 << 20) as sink:
+        if isinstance(rows, pa.Table) and schema is None:
+            pq.write_table(rows, sink, **PARQUET_OPTIONS)
+        else:
+            schema, batches = _batches(rows, schema)
+            with pq.ParquetWriter(sink, schema, **PARQUET_OPTIONS) as writer:
+                group, size = [], 0
+                for batch in batches:
+                    group.append(batch)
+                    size += batch.num_rows
+                    if size >= ROW_GROUP:
+                        writer.write_table(pa.Table.from_batches(group, schema), row_group_size=ROW_GROUP)
+                        group, size = [], 0
+                if group:
+                    writer.write_table(pa.Table.from_batches(group, schema), row_group_size=ROW_GROUP)
+    return file.hexdigest()
 
 
 def published_schema(declaration: Declaration) -> dict:
@@ -102,8 +143,9 @@ def published_schema(declaration: Declaration) -> dict:
     return schema
 
 
-def resource_entry(declaration: Declaration, name: str, path: Path, rows: int, title: str) -> dict:
-    """A Data Resource for one CSV file, with the bytes and hash frictionless checks."""
+def resource_entry(declaration: Declaration, name: str, path: Path, rows: int, title: str,
+                   sha256: str | None = None) -> dict:
+    """A Data Resource for one CSV file, with the bytes and hash frictionless checks (`sha256`: known already)."""
     return {
         "$schema": RESOURCE_PROFILE,
         "name": name,
@@ -114,7 +156,7 @@ def resource_entry(declaration: Declaration, name: str, path: Path, rows: int, t
         "mediatype": "text/csv",
         "encoding": "utf-8",
         "bytes": path.stat().st_size,
-        "hash": "sha256:" + sha256_file(path),
+        "hash": "sha256:" + (sha256 or sha256_file(path)),
         "dialect": {"$schema": "https://datapackage.org/profiles/2.0/tabledialect.json",
                     "delimiter": ",", "lineTerminator": "\r\n", "header": True},
         "schema": published_schema(declaration),
@@ -122,9 +164,9 @@ def resource_entry(declaration: Declaration, name: str, path: Path, rows: int, t
     }
 
 
-def file_entry(path: Path, fmt: str, mediatype: str, title: str | None = None) -> dict:
+def file_entry(path: Path, fmt: str, mediatype: str, title: str | None = None, sha256: str | None = None) -> dict:
     entry = {"path": path.name, "format": fmt, "mediatype": mediatype, "bytes": path.stat().st_size,
-             "hash": "sha256:" + sha256_file(path)}
+             "hash": "sha256:" + (sha256 or sha256_file(path))}
     if title:
         entry["title"] = title
     return entry
@@ -136,24 +178,30 @@ def producers(declaration: Declaration) -> list[str]:
     return [c["title"] for c in people if c.get("title") and "creator" in (c.get("roles") or [])]
 
 
-def write_derived(stage: Path, table: pa.Table, declaration: Declaration, about: dict) -> list[dict]:
-    """Files derived from the release table, written beside data.csv so the manifest covers them: data.xlsx
-    always, the Fiscal Data Package when the dataset declares a fiscal mapping. `about`: version, created,
+def write_derived(stage: Path, work: WorkTable, select: str, rows: int, declaration: Declaration,
+                  about: dict) -> list[dict]:
+    """Files derived from the release rows (`select`, a query over `work` giving the declared columns in
+    order), written beside data.csv so the manifest covers them: data.xlsx always, the Fiscal Data Package
+    when the dataset declares a fiscal mapping; both in batches, from DuckDB. `about`: version, created,
     base_url, publisher. Returns their `terbuka:files` entries."""
     url = f"{about['base_url']}datasets/{declaration.id}/{about['version']}/"
-    write_workbook(table, stage / XLSX, declaration,
+    schema = arrow_schema(declaration)
+    _, batches = _batches(work.reader(select), schema)
+    write_workbook(pa.RecordBatchReader.from_batches(schema, batches), stage / XLSX, declaration,
                    {"version": about["version"], "created": about["created"], "url": url,
-                    "producers": producers(declaration), "publisher": about.get("publisher")})
+                    "producers": producers(declaration), "publisher": about.get("publisher")}, rows=rows)
     title = declaration.resource.get("title", declaration.id)
     out = [file_entry(stage / XLSX, "xlsx", XLSX_MEDIATYPE, f"{title} (XLSX)")]
     if mapping(declaration) is not None:
         package = {"version": about["version"], "id": url + FISCAL_DESCRIPTOR, "homepage": url,
                    "created": about["created"]}
-        descriptor, data = fiscal_package(declaration, table, package, data_path=FISCAL_DATA)
-        (stage / FISCAL_DATA).write_bytes(data)
+        with Tally.create(stage / FISCAL_DATA) as sink:
+            descriptor = write_fiscal_package(declaration, work.con, select, schema, sink, package,
+                                              data_path=FISCAL_DATA)
+            data_hash = sink.hexdigest()
         (stage / FISCAL_DESCRIPTOR).write_text(dumps(descriptor), encoding="utf-8")
         out += [file_entry(stage / FISCAL_DESCRIPTOR, "json", "application/json", "Fiscal Data Package (deskriptor)"),
-                file_entry(stage / FISCAL_DATA, "csv", "text/csv", "Fiscal Data Package (CSV)")]
+                file_entry(stage / FISCAL_DATA, "csv", "text/csv", "Fiscal Data Package (CSV)", data_hash)]
     return out
 
 

@@ -11,7 +11,7 @@ import click
 from assets.flow import pick, refusal
 from assets.limits import check_size
 from assets.unusable import UnusableFile
-from assets.validation import Checked, check_bytes, reference_tables
+from assets.validation import Checked, check_file, reference_tables
 from pipelines.commands.portal import build_site_and_say
 from pipelines.options import UserError, lang_option, output_options, workspace_option
 from publish.files import sha256_file
@@ -62,13 +62,14 @@ def validate(workspace, dataset, file, as_json, lang):
     path = Path(file)
     try:
         check_size(path.stat().st_size, declaration.source)  # never read a file past its limit into memory
-        data = path.read_bytes()
+        open(path, "rb").close()  # readable: the checks read it in chunks
     except UnusableFile as exc:
         checked = Checked(None, refusal(dataset, path.name, sha256_file(path), exc), [])
     except OSError as exc:
         raise UserError(f"tidak dapat membaca / cannot read {file}: {exc.strerror or exc}") from None
     else:
-        checked = check_bytes(data, path.name, declaration, reference_tables(workspace, declaration))
+        checked = check_file(path, path.name, declaration, reference_tables(workspace, declaration),
+                             state=workspace.state)
     report = checked.report
     if as_json:
         doc = report.to_dict()
