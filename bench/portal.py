@@ -79,12 +79,13 @@ def populate(workspace, datasets: int, versions: int) -> int:
     return made
 
 
-def take(workspace, dataset: str, data: bytes, name: str):
-    """One file through the pipeline's own per-file path (assets.flow.process_file), without Dagster."""
+def take(workspace, dataset: str, data: bytes, name: str, year: str | None = None):
+    """One file through the pipeline's own per-file path (assets.flow.process_file), without Dagster; `year`:
+    the fiscal-year partition a run would give it."""
     path = workspace.incoming / "bench" / name
     write_atomic(path, data)
     try:
-        return process_file(workspace, Intake(dataset, path))
+        return process_file(workspace, Intake(dataset, path, year=year))
     finally:
         path.unlink(missing_ok=True)
 
