@@ -13,7 +13,7 @@ import dagster as dg
 
 from assets.failures import SYSTEM_ERRORS, describe_failure
 from assets.flow import Intake, Outcome, process_file, reprocess
-from assets.inbox import Dropped, file_state, partitions_for, pending_files
+from assets.inbox import Dropped, file_state, pending_files
 from assets.regions import REGION_DIMENSION, YEAR_DIMENSION, region_partition, region_sources
 from assets.validation import Checked
 from publish.declarations import Declaration
@@ -23,7 +23,6 @@ from publish.progress import Listener, Task, describe, listening, reporting
 from publish.promote import NothingToPromote, build_preview
 from publish.promote import promote as promote_preview
 from publish.quarantine import inert_markdown, report_markdown
-from publish.regions import served_regions
 from publish.report import Report
 from publish.verify import verify_all
 from publish.workspace import Workspace
@@ -253,29 +252,17 @@ def build_dataset_assets(declaration: Declaration, all_ids: list[str], regions: 
 
 def _intakes(ws: Workspace, declaration: Declaration, config: FileConfig, year: str | None,
              region: str | None = None) -> list[Intake]:
-    """The files a run takes; in a region's partition only that region's (a file naming another region in its
-    first rows is refused before anything is written)."""
+    """The files a run takes; in a region's partition only that region's, each checked row by row to be for it
+    (a row of another region rejects the file, in the officer's words, before anything is written)."""
     intakes = _intakes_of_year(ws, declaration, config, year, region)
     if region is None:
         return intakes
     if not config.file and not config.confirm and intakes and intakes[0].dropped is None:  # a region's backfill
         behind = region_sources(ws, declaration, region, year)
-        return [i for i in intakes if i.sha256 in behind]
+        intakes = [i for i in intakes if i.sha256 in behind]
     for intake in intakes:
-        _ensure_region(ws, declaration, intake, region)
+        intake.region = region
     return intakes
-
-
-def _ensure_region(ws: Workspace, declaration: Declaration, intake: Intake, region: str) -> None:
-    if not intake.path.is_file():
-        return  # process_file reports a file gone as changed, in its own words
-    _, found = partitions_for(declaration, intake.path, intake.name, [r.kode for r in served_regions(ws.config)])
-    if found != region:
-        said = found or "-"
-        raise dg.Failure(description=(
-            f"{intake.name}: proses ini untuk wilayah {region}, tetapi kode_wilayah di baris awal berkas adalah "
-            f"{said}; kirim satu berkas per wilayah / this run is for region {region}, but the file's first rows "
-            f"have kode_wilayah {said}; send one file per region"), allow_retries=False)
 
 
 def _intakes_of_year(ws: Workspace, declaration: Declaration, config: FileConfig, year: str | None,

@@ -44,6 +44,7 @@ class Intake:
     name: str = ""
     sha256: str | None = None  # the bytes the run was started for (None: whatever the file holds now)
     year: str | None = None  # the fiscal-year partition being processed
+    region: str | None = None  # the region being processed, in a workspace split by region
     dropped: Dropped | None = None  # the inbox file to file away afterwards
     confirm: str | None = None  # an officer confirmed this SHA-256 past the change guard
 
@@ -282,7 +283,7 @@ def _check(workspace: Workspace, declaration, data: Path, intake: Intake, sha: s
     references = reference_tables(workspace, declaration)  # a damaged store is the system's problem, not the file's
     try:
         return check_file(data, intake.name, declaration, references, partition=intake.year, sha256=sha,
-                          state=workspace.state)
+                          state=workspace.state, region=intake.region)
     except SYSTEM_ERRORS:
         raise
     except Exception as exc:  # noqa: BLE001 - any reader failure becomes this file's outcome

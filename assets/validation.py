@@ -21,6 +21,7 @@ from assets.source import Source
 from assets.structure import check_structure
 from publish.declarations import Declaration
 from publish.progress import step
+from publish.regions import REGION_FIELD
 from publish.releases import release_table
 from publish.report import ERROR, Problem, Report
 from publish.workspace import Workspace
@@ -64,11 +65,13 @@ def reference_tables(workspace: Workspace, declaration: Declaration) -> dict[str
 
 def check_file(path: Path, filename: str, declaration: Declaration, references: dict[str, pa.Table],
                business_rules: bool = True, partition: str | None = None, sha256: str | None = None,
-               state: Path | None = None) -> Checked:
+               state: Path | None = None, region: str | None = None) -> Checked:
     """Every check on one file on disk, read in chunks (a CSV file is never whole in memory). `sha256`: the
     file's hash when the caller has it already (a file is hashed once); `state`: the workspace's state folder,
-    where the working table spills what does not fit in memory."""
-    return _check(Source(path=path), filename, declaration, references, business_rules, partition, sha256, state)
+    where the working table spills what does not fit in memory; `region`: the region a run of a dataset split
+    by region processes (every row must be for it)."""
+    return _check(Source(path=path), filename, declaration, references, business_rules, partition, sha256, state,
+                  region)
 
 
 def check_bytes(data: bytes, filename: str, declaration: Declaration,
@@ -79,7 +82,8 @@ def check_bytes(data: bytes, filename: str, declaration: Declaration,
 
 
 def _check(source: Source, filename: str, declaration: Declaration, references: dict[str, pa.Table],
-           business_rules: bool, partition: str | None, sha256: str | None, state: Path | None) -> Checked:
+           business_rules: bool, partition: str | None, sha256: str | None, state: Path | None,
+           region: str | None = None) -> Checked:
     report = Report(dataset=declaration.id, source=Path(filename).name, sha256=sha256 or source.sha256())
     work = None
     with step((f"membaca {report.source}", f"reading {report.source}"), total=source.size, unit="bytes") as reading:
@@ -110,7 +114,8 @@ def _check(source: Source, filename: str, declaration: Declaration, references: 
     missing = {p.field for p in problems if p.type == "missing-label"}
     if any(p.type == "missing-label" and p.severity == ERROR for p in problems):
         return checked  # without its required columns nothing else means much
-    parts = 2 + bool(partition is not None and declaration.partition) + bool(business_rules)
+    by_region = region is not None and REGION_FIELD in declaration.field_names
+    parts = 2 + bool(partition is not None and declaration.partition) + by_region + bool(business_rules)
     with step((f"memeriksa {report.source}", f"checking {report.source}"), total=rows * parts, unit="rows") as checking:
         _add(report, *check_structure(work, declaration, references, failed, missing))
         checking.advance(rows)
@@ -118,6 +123,9 @@ def _check(source: Source, filename: str, declaration: Declaration, references: 
         checking.advance(rows)
         if partition is not None and declaration.partition:
             _add(report, *check_partition(work, declaration.partition, partition))
+            checking.advance(rows)
+        if by_region:
+            _add(report, *check_region(work, region))
             checking.advance(rows)
         if business_rules:
             found, overflow, checked.rules = run_suite(work, declaration)
@@ -178,6 +186,24 @@ def check_partition(table: WorkTable | pa.Table, column: str, partition: str) ->
             note_id += f" Tahun anggaran yang dapat diterbitkan: {keys[0]}–{keys[-1]}; periksa tahunnya."
         problems.append(Problem(type="partition-mismatch", row=row, field=column,
                                 value=None if year is None else str(year), note=note, note_id=note_id))
+    overflow = [(problems[-1], total - len(problems))] if total > len(problems) and problems else []
+    return problems, overflow
+
+
+def check_region(table: WorkTable | pa.Table, region: str) -> tuple[list[Problem], list[tuple[Problem, int]]]:
+    """Rows for another region than the one being processed: a run for one region replaces that region's rows
+    only, so a file holding another region's rows is refused, row by row, never published under one label."""
+    column = quoted(REGION_FIELD)
+    outside = f"{column} IS DISTINCT FROM '{region.replace(chr(39), chr(39) * 2)}'"
+    with working(table) as work:
+        total = work.con.execute(f"SELECT count(*) FROM data WHERE {outside}").fetchall()[0][0]
+        rows = work.con.execute(f"SELECT {ROW}, {column} FROM data WHERE {outside} ORDER BY {ROW} LIMIT 200").fetchall()
+    problems = [Problem(type="partition-mismatch", row=row, field=REGION_FIELD, value=code,
+                        note=f"This run processes region {region}, but this row is for {code or 'no region'}; "
+                             "send one file per region.",
+                        note_id=f"Proses ini untuk wilayah {region}, tetapi baris ini untuk "
+                                f"{code or 'wilayah kosong'}; kirim satu berkas per wilayah.")
+                for row, code in rows]
     overflow = [(problems[-1], total - len(problems))] if total > len(problems) and problems else []
     return problems, overflow
 

@@ -162,17 +162,36 @@ def test_a_file_naming_an_unlisted_region_waits_with_the_reason(province):
     assert f"({', '.join(k for k, _, _ in REGIONS)})" in answer.skip_message
 
 
-def test_a_run_for_one_region_refuses_another_regions_file_before_writing(province):
+def test_a_run_for_one_region_rejects_another_regions_rows_before_writing(province):
+    """A run started by hand for the wrong region: every row of the other region is named, in the officer's words,
+    and nothing is published (a rejection, not a failed step: the system did nothing wrong)."""
     ws, daemon = province, Daemon(province)
     [path] = region_files(ws.inbox, REGIONS[0][0], ("APBD_2025_MURNI",))
+    rows = sum(1 for _ in open(path, encoding="utf-8-sig")) - 1  # the header, then a line a row
     for dimension, key in (("apbd_regions", REGIONS[1][0]), ("apbd_fiscal_years", "2025")):
         daemon.instance.add_dynamic_partitions(dimension, [key])
     run = daemon.run(dg.MultiPartitionKey({"region": REGIONS[1][0], "tahun": "2025"}),
                      {"ops": {"apbd__file": {"config": {"file": ws.rel(path)}}}})
-    assert not run.success
-    [failure] = [e for e in run.all_events if e.event_type_value == "STEP_FAILURE"]
-    assert "send one file per region" in failure.event_specific_data.error.message
-    assert latest_release(ws, "apbd") is None and not (ws.quarantine / "apbd").exists()
+    assert run.success and run.dagster_run.tags["terbuka/outcome"] == "rejected"
+    assert latest_release(ws, "apbd") is None
+    [report] = (ws.quarantine / "apbd").rglob("report.json")
+    groups = [g for g in json.loads(report.read_text())["groups"] if g["type"] == "partition-mismatch"]
+    assert groups and groups[0]["field"] == "kode_wilayah"
+    assert groups[0]["count"] == rows  # every row, not only the first ones
+    assert f"region {REGIONS[1][0]}" in groups[0]["note"] and "send one file per region" in groups[0]["note"]
+
+
+def test_a_file_mixing_regions_past_its_first_rows_is_rejected_at_those_rows(province):
+    """The sensor labels a file by its first rows; a row of another region further down is found by the run."""
+    ws = province
+    [path] = region_files(ws.inbox, REGIONS[0][0], ("APBD_2025_MURNI",))
+    lines = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    lines[-1] = lines[-1].replace(REGIONS[0][0], REGIONS[1][0])
+    path.write_text("".join(lines), encoding="utf-8")
+    outcome = take(ws, "apbd", path.read_bytes(), path.name, year="2025", region=REGIONS[0][0])
+    assert outcome.status == "rejected"
+    problems = [p for p in outcome.checked.report.problems if p.type == "partition-mismatch"]
+    assert [(p.row, p.value) for p in problems] == [(len(lines), REGIONS[1][0])]
 
 
 def test_a_command_publishes_a_regions_file_in_its_region_and_year(province, tmp_path):
