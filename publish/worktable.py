@@ -20,6 +20,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from publish.files import pid_alive
+
 # DuckDB's share of the memory a run may take (the rest: Python, Arrow batches, Dagster). What does not fit is
 # spilled to disk, so the number of rows changes the time a step takes, not the memory it holds.
 MEMORY_MB = 256
@@ -29,23 +31,13 @@ ROW = "__row"  # a file's row numbers (the header is row 1), kept beside its dat
 FOLDER = "work"  # under a workspace's state/: where the spill folders live
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _clear_stale(parent: Path) -> None:
     """Spill folders of processes that are gone (a killed run): named <pid>-<random>."""
     if not parent.is_dir():
         return
     for folder in parent.iterdir():
         pid = folder.name.split("-", 1)[0]
-        if folder.is_dir() and pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+        if folder.is_dir() and pid.isdigit() and int(pid) != os.getpid() and not pid_alive(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)
 
 

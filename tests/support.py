@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 from pathlib import Path
 
 from assets.flow import Intake, Outcome, process_file
 from publish.files import write_atomic
 from publish.workspace import Workspace
+from sample import generate_sample
+
+ROOT = Path(__file__).resolve().parents[1]
 
 WILAYAH = "kode,nama,tingkat,kode induk\n32,JAWA BARAT,Provinsi,\n32.60,KABUPATEN SUKAMAJU,Kabupaten,32\n"
 
@@ -56,3 +60,15 @@ def tick(ws: Workspace, cursor: str | None = None, instance=None, later: float =
     with dg.build_sensor_context(resources={"terbuka": ws}, cursor=cursor, instance=instance) as context:
         answer = sensor(context)
         return (answer.run_requests if isinstance(answer, dg.SensorResult) else answer), context.cursor
+
+
+def published_sample(root: Path) -> Workspace:
+    """A workspace at `root` with the project's declarations and every sample file taken through the one path
+    (no Dagster, no portal): each dataset's releases as `make demo` leaves them."""
+    shutil.copytree(ROOT / "schemas", root / "schemas")
+    shutil.copy(ROOT / "terbuka.json", root / "terbuka.json")
+    workspace = Workspace(root).ensure()
+    for path in generate_sample(root / "sent"):
+        outcome = take(workspace, path.parent.name, path.read_bytes(), path.name)
+        assert outcome.accepted, (path.name, outcome.message(workspace))
+    return Workspace(root)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from pathlib import Path
 
 import pyarrow as pa
@@ -25,23 +24,14 @@ from publish.releases import dataset_dir, latest_release
 from publish.workspace import Workspace
 from publish.workbook import write_workbook
 from publish.writers import write_parquet
-from sample import generate_sample
-from tests.support import take
+from tests.support import published_sample
 
-ROOT = Path(__file__).resolve().parents[2]
 DATASETS = ("wilayah", "peraturan", "apbd", "kinerja")
 
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory) -> Workspace:
-    root = tmp_path_factory.mktemp("roundtrip")
-    shutil.copytree(ROOT / "schemas", root / "schemas")
-    shutil.copy(ROOT / "terbuka.json", root / "terbuka.json")
-    workspace = Workspace(root).ensure()
-    for path in generate_sample(root / "sent"):
-        outcome = take(workspace, path.parent.name, path.read_bytes(), path.name)
-        assert outcome.accepted, (path.name, outcome.message(workspace))
-    return workspace
+    return published_sample(tmp_path_factory.mktemp("roundtrip"))
 
 
 def _slice_keys(declaration) -> list[str]:

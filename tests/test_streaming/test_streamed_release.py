@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 from pathlib import Path
 
 import pyarrow as pa
@@ -21,22 +20,13 @@ from publish.fiscal import fiscal_package, mapping
 from publish.releases import list_releases
 from publish.workbook import write_workbook
 from publish.workspace import Workspace
-from sample import generate_sample
-from tests.support import take
+from tests.support import published_sample
 
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory) -> Workspace:
-    root = tmp_path_factory.mktemp("streamed")
-    shutil.copytree(ROOT / "schemas", root / "schemas")
-    shutil.copy(ROOT / "terbuka.json", root / "terbuka.json")
-    workspace = Workspace(root).ensure()
-    for path in generate_sample(root / "sent"):
-        outcome = take(workspace, path.parent.name, path.read_bytes(), path.name)
-        assert outcome.accepted, (path.name, outcome.message(workspace))
-    return Workspace(root)
+    return published_sample(tmp_path_factory.mktemp("streamed"))
 
 
 # The whole-table writes, as one call each on one Arrow table in memory.
