@@ -2,7 +2,7 @@
 
 A file's checked rows, the previous release and the merged dataset live in one connection on their way from
 the checks to the release files; each is read back in Arrow batches of bounded size. DuckDB keeps within
-MEMORY_MB and writes what does not fit to a folder of its own (under the workspace's state/work/ when the
+MEMORY_MB and writes what does not fit to a folder of its own (under the workspace's state/spill/ when the
 caller names a workspace), removed when the table is closed or garbage-collected.
 """
 
@@ -28,7 +28,7 @@ MEMORY_MB = 256
 BATCH_ROWS = 16_384  # rows per Arrow batch read back from DuckDB (a writer holds a few at a time)
 NAME = "data"  # the table the checks and the business rules' queries read
 ROW = "__row"  # a file's row numbers (the header is row 1), kept beside its data for reports and order
-FOLDER = "work"  # under a workspace's state/: where the spill folders live
+FOLDER = "spill"  # under a workspace's state/: where the spill folders live
 
 
 def _clear_stale(parent: Path) -> None:
@@ -42,7 +42,7 @@ def _clear_stale(parent: Path) -> None:
 
 
 def spill_folder(state: Path | None) -> Path:
-    """A new, empty folder for one working table's spill files: under `state`/work/ when given (a workspace's
+    """A new, empty folder for one working table's spill files: under `state`/spill/ when given (a workspace's
     state folder), else in the system's temporary folder."""
     if state is None:
         return Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-terbuka-work-"))

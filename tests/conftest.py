@@ -20,6 +20,25 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
+def _home_dagster() -> dict[str, tuple[int, int]]:
+    """Every file under ~/.dagster (Dagster's default home, where it logs usage when a run's instance has
+    telemetry on and no DAGSTER_HOME is set), with its size and modification time."""
+    home = Path.home() / ".dagster"
+    return {str(p): (p.stat().st_size, p.stat().st_mtime_ns) for p in home.rglob("*") if p.is_file()} \
+        if home.is_dir() else {}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def nothing_written_to_the_home_folder():
+    """Nothing of a workspace's runs is written outside it: after the whole session, ~/.dagster is as it was
+    (no usage log, no telemetry id). Fails the session's last test with the files that appeared or changed."""
+    before = _home_dagster()
+    yield
+    after = _home_dagster()
+    written = sorted(path for path, state in after.items() if before.get(path) != state)
+    assert not written, f"the tests wrote outside their workspaces: {written}"
+
+
 @pytest.fixture
 def workspace(tmp_path):
     """A fresh workspace with the repository's declarations and portal config."""
