@@ -52,17 +52,6 @@ def unread_cells(columns: dict, declaration: Declaration, published: bool) -> in
     return count
 
 
-def in_published_form(header: list, header_row: int, columns: dict[str, object], declaration: Declaration) -> bool:
-    """True when a file is the portal's own CSV, perhaps edited: row 1 holds exactly the declared field names in
-    order, and its numbers and dates read with fewer errors by the published conventions (dot decimals, no
-    separators, ISO dates) than by the declared ones (99.59 is no Indonesian number). When both read it
-    equally, the declared conventions decide, as for any file; cells the two would read differently and
-    the published writer never writes (1.500) are refused as ambiguous either way."""
-    if not published_candidate(header, header_row, declaration):
-        return False
-    return unread_cells(columns, declaration, True) < unread_cells(columns, declaration, False)
-
-
 def published_candidate(header: list, header_row: int, declaration: Declaration) -> bool:
     """Whether a file could be in the published form at all (the rest is decided by its cells, unread_cells):
     row 1 holds exactly the declared field names in order, and some field is a number or a date."""

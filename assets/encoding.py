@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import codecs
-import re
 from collections.abc import Iterator
 
 from assets.source import Source
@@ -219,7 +218,8 @@ def decode_text(data: bytes) -> tuple[str, str]:
 
 
 def legacy_line(source) -> tuple[int, str] | None:
-    """legacy_example for a Windows-1252 file read in pieces."""
+    """The first line with a non-ASCII letter of a Windows-1252 file, read in pieces, for an officer to check the
+    reading by eye (line number, text)."""
     for number, line in enumerate(byte_lines(source), start=1):
         if not line.isascii():
             text = line.decode("cp1252").rstrip("\r")
@@ -227,20 +227,9 @@ def legacy_line(source) -> tuple[int, str] | None:
     return None
 
 
-def legacy_example(text: str) -> tuple[int, str] | None:
-    """The first line with a non-ASCII letter, for an officer to check a Windows-1252 reading by eye."""
-    found = re.search(r"[^\x00-\x7f]", text)
-    if found is None:
-        return None
-    start = text.rfind("\n", 0, found.start()) + 1
-    end = text.find("\n", found.start())
-    line = text[start:end if end >= 0 else len(text)].rstrip("\r")
-    return text.count("\n", 0, start) + 1, line if len(line) <= 80 else line[:77] + "..."
-
-
 def legacy_note(example: tuple[int, str] | None) -> Problem:
     """A file read as Windows-1252 says so, with a line to check by eye (the reading cannot be proven right):
-    `example` is legacy_example's (line, text)."""
+    `example` is legacy_line's (line, text)."""
     seen_en = f" Check that line {example[0]} reads right: '{example[1]}'." if example else ""
     seen_id = f" Periksa apakah baris {example[0]} terbaca benar: '{example[1]}'." if example else ""
     return Problem(type="encoding", severity=INFO, value=encoding_name("cp1252"),

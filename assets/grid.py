@@ -208,11 +208,11 @@ def check_rows(rows, limits: Limits, numbers=None) -> None:
                 raise limits.exceeded("cellCharacters", len(cell), where=f"cell {where}", where_id=f"sel {where}")
 
 
-def check_grid(grid: Grid, limits: Limits, whole: bool = True) -> None:
-    """The limits over a Grid's columns in bulk: rows, and the longest cell of each column. For a chunk
-    (`whole` False) a count past the limit is said as 'more than', since the rest is not read."""
+def check_grid(grid: Grid, limits: Limits) -> None:
+    """The limits over a chunk's columns in bulk: rows, and the longest cell of each column. A count past the
+    limit is said as 'more than', since the rest of the file is not read."""
     if grid.count > limits.rows:
-        raise limits.exceeded("rows", grid.count if whole else None)
+        raise limits.exceeded("rows", None)
     for pos, column in enumerate(grid.columns):
         lengths = pc.utf8_length(column)
         longest = pc.max(lengths).as_py() if len(column) else None
@@ -298,7 +298,7 @@ class CsvStream:
             yield from self._python_chunks()
             return
         for grid in self._arrow_chunks():
-            check_grid(grid, self.limits, whole=False)
+            check_grid(grid, self.limits)
             yield grid
 
     # --- Arrow ---------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from assets.limits import check_size
 from assets.regions import choose_region, split_by_region
 from assets.grid import split_rows
 from assets.ingest import HEADER_SCAN_ROWS, alias_index, find_header, ingest_sheet, normalise_label
+from assets.source import Source
 from assets.reading import (Sheet, UnusableFile, csv_head, decode_text, detect_format, read_sheet, read_xlsx,
                             sniff_delimiter)
 from publish.declarations import Declaration
@@ -156,15 +157,9 @@ def read_head(data: bytes | Path, name: str, source: dict) -> Sheet:
             delimiter = sniff_delimiter(text)
             return Sheet("csv", split_rows(text, delimiter, GUESS_ROWS), encoding=encoding, delimiter=delimiter)
         if fmt == "xlsx":
-            return read_xlsx(data.read_bytes() if isinstance(data, Path) else data, source.get("sheet"), limit=GUESS_ROWS)
+            return read_xlsx(Source.of(data).whole(), source.get("sheet"), limit=GUESS_ROWS)
     sheet = read_sheet(data, name, source)  # JSON has no cheaper way in; other formats raise with the reason
     return Sheet(sheet.format, sheet.rows[:GUESS_ROWS], encoding=sheet.encoding)
-
-
-def partition_for(declaration: Declaration, data: bytes | Path, name: str) -> str | None:
-    """The fiscal-year partition key a file belongs to (None for datasets not split by year): the commonest
-    year of its first rows. Rows of other years are reported by the run's partition check."""
-    return partitions_for(declaration, data, name)[0]
 
 
 def partitions_for(declaration: Declaration, data: bytes | Path, name: str,
@@ -282,15 +277,17 @@ def _identify(workspace: Workspace, declarations: dict[str, Declaration], rel: s
             # never read whole into memory: its run refuses it, unread, naming the limit
             look.update(sha256=sha256_file(path), dataset=folder, year=None, region=None)
         else:
-            look["sha256"] = sha256_file(path)  # read in pieces; the guesses below read the file's start only
-            dataset = folder or guess_dataset(list(declarations.values()), path, path.name)
+            look["sha256"] = sha256_file(path)  # read in pieces
+            # a CSV file's guesses read its start only; a workbook or JSON is read once for all of them
+            data = path if detect_format(path, path.name) == "csv" else path.read_bytes()
+            dataset = folder or guess_dataset(list(declarations.values()), data, path.name)
             look["dataset"] = dataset
             look["year"], look["region"] = None, None
             if dataset in declarations:
                 declaration = declarations[dataset]
                 regions = ([r.kode for r in served_regions(workspace.config)]
                            if split_by_region(workspace, declaration) else None)
-                look["year"], look["region"] = partitions_for(declaration, path, path.name, regions)
+                look["year"], look["region"] = partitions_for(declaration, data, path.name, regions)
     return Dropped(look["dataset"], path, look["sha256"], look["year"], inode=st.st_ino, ctime_ns=st.st_ctime_ns,
                    state=file_state(st), region=look.get("region"))
 

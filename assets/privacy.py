@@ -9,7 +9,7 @@ import pyarrow as pa
 from assets.ingest import ROW
 from publish.declarations import Declaration
 from publish.report import Problem
-from publish.worktable import WorkTable, working
+from publish.worktable import WorkTable, literal, quoted, working
 
 LIMIT = 200
 # Kemendagri province codes: a 16-digit run only counts as a NIK when it starts with one.
@@ -65,11 +65,11 @@ def _problem(kind, kind_en, kind_id, row, field, value) -> Problem:
 def _flagged(con, column: str, personal: bool) -> dict[str, list[str]]:
     """The distinct values of one column that each check flags ({kind: values}). Codes and names repeat
     across a budget's rows, so the regular expressions run on each distinct value once, not on every row."""
-    col = _q(column)
-    kinds = {"formula": f"regexp_matches(v, {_lit(FORMULA)})"}
+    col = quoted(column)
+    kinds = {"formula": f"regexp_matches(v, {literal(FORMULA)})"}
     if personal:
         kinds["nik"] = "regexp_matches(v, '[0-9]{16}')"  # then the shape, in Python, on these few values
-        kinds.update({kind: f"regexp_matches(v, {_lit(pattern)})" for kind, (pattern, _, _) in PATTERNS.items()})
+        kinds.update({kind: f"regexp_matches(v, {literal(pattern)})" for kind, (pattern, _, _) in PATTERNS.items()})
     names = list(kinds)
     # A table, not a subquery: the optimiser would push the filter below DISTINCT, onto every row again.
     con.execute(f"CREATE OR REPLACE TEMP TABLE distinct_values AS SELECT DISTINCT {col} AS v FROM data "
@@ -89,7 +89,7 @@ def _cells(con, column: str, values: list[str]) -> tuple[list[tuple[int, str]], 
     """(row, value) of the first LIMIT cells holding one of `values`, and how many cells do in all."""
     if not values:
         return [], 0
-    col, where = _q(column), f"{_q(column)} IN (SELECT unnest($values))"
+    col, where = quoted(column), f"{quoted(column)} IN (SELECT unnest($values))"
     total = con.execute(f"SELECT count(*) FROM data WHERE {where}", {"values": values}).fetchall()[0][0]
     rows = con.execute(f"SELECT {ROW}, {col} FROM data WHERE {where} ORDER BY 1 LIMIT {LIMIT}",
                        {"values": values}).fetchall()
@@ -127,11 +127,3 @@ def _check(work: WorkTable, declaration: Declaration) -> tuple[list[Problem], li
             rows, total = _cells(con, name, flagged[name][kind])
             keep([_problem(kind, en, id_, row, name, value) for row, value in rows], total)
     return problems, overflow
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _lit(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"

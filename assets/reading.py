@@ -97,11 +97,6 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def _refuse_nul(text: str) -> None:
-    if "\x00" in text:
-        raise nul_refusal([text])
-
-
 def _head(source: Source, codec: str, limits: Limits | None, rows: int) -> tuple[str, list[list[str]]]:
     """The delimiter and the first `rows` records, read from the start of the file only: the delimiter from
     its first 50 lines, the records as Python's csv module splits them."""

@@ -16,6 +16,7 @@ import math
 from dataclasses import dataclass, field
 
 from assets.ingest import ROW
+from publish.worktable import quoted
 
 EMPTY = "(kosong / empty)"
 FLOATING = ("DOUBLE", "FLOAT", "REAL")
@@ -41,10 +42,6 @@ class NotCompiled(Exception):
     """This expectation (type or argument) has no SQL form here; Great Expectations evaluates it instead."""
 
 
-def _q(name: str) -> str:
-    return '"' + str(name).replace('"', '""') + '"'
-
-
 def _lit(value) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
@@ -60,7 +57,7 @@ def relation(spec: dict) -> str:
     sql = spec.get("query") or "SELECT * FROM data"
     derive = spec.get("derive") or {}
     if derive:
-        extra = ", ".join(f"({expr}) AS {_q(name)}" for name, expr in derive.items())
+        extra = ", ".join(f"({expr}) AS {quoted(name)}" for name, expr in derive.items())
         sql = f"SELECT *, {extra} FROM ({sql})"
     return sql
 
@@ -79,14 +76,14 @@ class _Rule:
         raise NotImplementedError
 
     def missing(self, name: str) -> str:
-        col = _q(name)
+        col = quoted(name)
         if self.types[name].upper() in FLOATING:
             return f"({col} IS NULL OR isnan({col}))"
         return f"({col} IS NULL)"
 
     def shown(self) -> str:
         """SQL for the value a report shows for a failing row: its cells, in the rule's column order."""
-        cells = [f"coalesce(CAST({_q(c)} AS VARCHAR), {_lit(EMPTY)})" for c in self.columns()]
+        cells = [f"coalesce(CAST({quoted(c)} AS VARCHAR), {_lit(EMPTY)})" for c in self.columns()]
         return cells[0] if len(cells) == 1 else "concat_ws(', ', " + ", ".join(cells) + ")"
 
 
@@ -113,7 +110,7 @@ class InSet(_ColumnRule):
         values = list(self.kw["value_set"])
         if not values:
             return self.considered()
-        return f"({self.considered()} AND {_q(self.kw['column'])} NOT IN ({', '.join(_lit(v) for v in values)}))"
+        return f"({self.considered()} AND {quoted(self.kw['column'])} NOT IN ({', '.join(_lit(v) for v in values)}))"
 
 
 class NotInSet(_ColumnRule):
@@ -121,7 +118,7 @@ class NotInSet(_ColumnRule):
         values = list(self.kw["value_set"])
         if not values:
             return "FALSE"
-        return f"({self.considered()} AND {_q(self.kw['column'])} IN ({', '.join(_lit(v) for v in values)}))"
+        return f"({self.considered()} AND {quoted(self.kw['column'])} IN ({', '.join(_lit(v) for v in values)}))"
 
 
 class Between(_ColumnRule):
@@ -129,7 +126,7 @@ class Between(_ColumnRule):
         low, high = self.kw.get("min_value"), self.kw.get("max_value")
         if low is None and high is None:
             raise NotCompiled("between needs min_value or max_value")
-        col, out = _q(self.kw["column"]), []
+        col, out = quoted(self.kw["column"]), []
         if low is not None:
             out.append(f"{col} {'<=' if self.kw.get('strict_min') else '<'} {_lit(low)}")
         if high is not None:
@@ -154,7 +151,7 @@ class Unique(_ColumnRule):
         return f"({self.considered()} AND count(*) OVER (PARTITION BY ({self.considered()}), {self._key(col)}) > 1)"
 
     def _key(self, name):
-        col = _q(name)
+        col = quoted(name)
         return f"(CASE WHEN isnan({col}) THEN NULL ELSE {col} END)" if self.types[name].upper() in FLOATING else col
 
 
@@ -181,13 +178,13 @@ class _PairRule(_MapRule):
 
 class PairGreater(_PairRule):
     def test(self):
-        a, b = (_q(c) for c in self.columns())
+        a, b = (quoted(c) for c in self.columns())
         return f"{a} {'>=' if self.kw.get('or_equal') else '>'} {b}"
 
 
 class PairEqual(_PairRule):
     def test(self):
-        a, b = (_q(c) for c in self.columns())
+        a, b = (quoted(c) for c in self.columns())
         return f"{a} = {b}"
 
 
@@ -278,7 +275,7 @@ def _aggregate(con, sql: str, rule: UniqueValueCount) -> Outcome:
     column = rule.kw["column"]
     present = f"NOT {rule.missing(column)}"
     rows, observed = con.execute(
-        f"SELECT count(*), count(DISTINCT {_q(column)}) FILTER (WHERE {present}) FROM ({sql})").fetchall()[0]
+        f"SELECT count(*), count(DISTINCT {quoted(column)}) FILTER (WHERE {present}) FROM ({sql})").fetchall()[0]
     low, high = rule.kw.get("min_value"), rule.kw.get("max_value")
     if low is None and high is None:
         raise NotCompiled("unique value count needs min_value or max_value")
@@ -288,7 +285,7 @@ def _aggregate(con, sql: str, rule: UniqueValueCount) -> Outcome:
     if not success:
         outcome.unexpected = 1
         # "2" says little; the values themselves ("murni, perubahan") say what to split.
-        values = [v for (v,) in con.execute(f"SELECT DISTINCT CAST({_q(column)} AS VARCHAR) AS v FROM ({sql}) "
+        values = [v for (v,) in con.execute(f"SELECT DISTINCT CAST({quoted(column)} AS VARCHAR) AS v FROM ({sql}) "
                                             f"WHERE {present} ORDER BY v LIMIT 11").fetchall()]
         outcome.observed = (", ".join(values[:10]) + (", ..." if len(values) > 10 else "")) if values else EMPTY
     return outcome

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
+
+from publish.files import sha256_bytes, sha256_file
 
 CHUNK = 1 << 24  # bytes per read when a whole file is scanned (hashing, encoding checks)
 
@@ -65,9 +66,4 @@ class Source:
         return self.path.read_bytes()
 
     def sha256(self) -> str:
-        if self.data is not None:
-            return hashlib.sha256(self.data).hexdigest()
-        digest = hashlib.sha256()
-        for piece in self.chunks():
-            digest.update(piece)
-        return digest.hexdigest()
+        return sha256_bytes(self.data) if self.data is not None else sha256_file(self.path)

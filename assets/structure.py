@@ -7,18 +7,10 @@ import pyarrow as pa
 from assets.ingest import ROW
 from publish.declarations import Declaration
 from publish.report import Problem
-from publish.worktable import WorkTable, working
+from publish.worktable import WorkTable, literal, quoted, working
 
 LIMIT = 1000  # rows fetched per check; the count beyond that is still exact
 TEXT_RULES = ("enum", "pattern", "minLength", "maxLength")  # decided by the value alone: checked per distinct value
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _lit(value) -> str:
-    return "'" + str(value).replace("'", "''") + "'"
 
 
 def _fetch(con, sql: str):
@@ -54,7 +46,7 @@ class Checker:
     def constraints(self, skip: set[str]) -> None:
         checks = [(spec, constraint, expected, cond) for spec in self.declaration.fields if spec["name"] not in skip
                   for constraint, expected in (spec.get("constraints") or {}).items()
-                  if (cond := self._condition(_q(spec["name"]), spec, constraint, expected)) is not None]
+                  if (cond := self._condition(quoted(spec["name"]), spec, constraint, expected)) is not None]
         found = self._detect(checks)
         for spec in self.declaration.fields:
             name = spec["name"]
@@ -63,7 +55,7 @@ class Checker:
             for (field, constraint, expected, cond), broken in zip(checks, found):
                 if field is not spec or not broken:
                     continue
-                rows, total = _fetch(self.con, f"SELECT {ROW}, CAST({_q(name)} AS VARCHAR) FROM data WHERE {cond}")
+                rows, total = _fetch(self.con, f"SELECT {ROW}, CAST({quoted(name)} AS VARCHAR) FROM data WHERE {cond}")
 
                 def make(row, value, constraint=constraint, expected=expected, name=name):
                     return Problem(type="constraint-error", row=row, field=name, value=value, check=constraint,
@@ -88,7 +80,7 @@ class Checker:
             for i, n in zip(plain, counts):
                 found[i] = n > 0
         for name, indexes in by_value.items():
-            col = _q(name)
+            col = quoted(name)
             # A table, not a subquery: the optimiser would push the conditions below DISTINCT, onto every row.
             self.con.execute(f"CREATE OR REPLACE TEMP TABLE distinct_values AS SELECT DISTINCT {col} FROM data "
                              f"WHERE {col} IS NOT NULL")
@@ -104,12 +96,12 @@ class Checker:
         if constraint == "required" and expected:
             return f"{col} IS NULL"
         if constraint == "enum":
-            return f"{col} IS NOT NULL AND {col} NOT IN ({', '.join(_lit(v) for v in expected)})"
+            return f"{col} IS NOT NULL AND {col} NOT IN ({', '.join(literal(v) for v in expected)})"
         if constraint == "pattern" and is_text:
-            return f"{col} IS NOT NULL AND NOT regexp_full_match({col}, {_lit(expected)})"
+            return f"{col} IS NOT NULL AND NOT regexp_full_match({col}, {literal(expected)})"
         if constraint in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
             op = {"minimum": "<", "maximum": ">", "exclusiveMinimum": "<=", "exclusiveMaximum": ">="}[constraint]
-            bound = _lit(expected) if spec.get("type") == "date" else expected
+            bound = literal(expected) if spec.get("type") == "date" else expected
             return f"{col} IS NOT NULL AND {col} {op} {bound}"
         if constraint in ("minLength", "maxLength") and is_text:
             op = "<" if constraint == "minLength" else ">"
@@ -117,8 +109,8 @@ class Checker:
         return None
 
     def _duplicates(self, fields: list[str], error_type: str) -> None:
-        cols = ", ".join(_q(f) for f in fields)
-        not_null = " AND ".join(f"{_q(f)} IS NOT NULL" for f in fields)
+        cols = ", ".join(quoted(f) for f in fields)
+        not_null = " AND ".join(f"{quoted(f)} IS NOT NULL" for f in fields)
         # A hash aggregate finds whether any key repeats at a fraction of the cost of the window below,
         # which names the rows; a hash collision only costs that second query, never a false report.
         repeats = self.con.execute(f"SELECT count(*) FROM (SELECT hash({cols}) AS h FROM data WHERE {not_null} "
@@ -144,7 +136,7 @@ class Checker:
 
     def _empty_key(self, fields: list[str]) -> None:
         """Rows whose key cells are all empty: a primary key identifies every row (as frictionless checks)."""
-        empty = " AND ".join(f"{_q(f)} IS NULL" for f in fields)
+        empty = " AND ".join(f"{quoted(f)} IS NULL" for f in fields)
         rows, total = _fetch(self.con, f"SELECT {ROW}, NULL FROM data WHERE {empty}")
         label = ", ".join(fields)
 
@@ -168,9 +160,9 @@ class Checker:
                     note=f"dataset '{target}' has no published release to check {label} against; publish it first",
                     note_id=f"Dataset '{target}' belum punya rilis terbit untuk memeriksa {label}; terbitkan dulu dataset itu."))
                 continue
-            pairs = " AND ".join(f"r.{_q(rf)} = d.{_q(f)}" for f, rf in zip(fields, ref_fields))
-            not_null = " AND ".join(f"d.{_q(f)} IS NOT NULL" for f in fields)
-            cols = ", ".join(f"d.{_q(f)}" for f in fields)
+            pairs = " AND ".join(f"r.{quoted(rf)} = d.{quoted(f)}" for f, rf in zip(fields, ref_fields))
+            not_null = " AND ".join(f"d.{quoted(f)} IS NOT NULL" for f in fields)
+            cols = ", ".join(f"d.{quoted(f)}" for f in fields)
             # Distinct values first: a budget names a handful of regions and laws on a million rows.
             unmatched = self.con.execute(
                 f"SELECT count(*) FROM (SELECT DISTINCT {cols} FROM data d WHERE {not_null}) d "

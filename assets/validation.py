@@ -25,7 +25,7 @@ from publish.regions import REGION_FIELD
 from publish.releases import release_table
 from publish.report import ERROR, Problem, Report
 from publish.workspace import Workspace
-from publish.worktable import WorkTable, quoted, working
+from publish.worktable import WorkTable, literal, quoted, working
 
 HEAD = 20  # rows kept in memory after the working table is closed (previews)
 
@@ -168,15 +168,29 @@ def no_rows(header_row: int) -> Problem:
                            "sehingga tidak ada yang dapat diterbitkan; isi baris datanya lalu kirim ulang berkas.")
 
 
+EXAMPLES = 200  # rows of another partition named one by one; the rest are counted
+
+
+def _outside(table: WorkTable | pa.Table, column: str, value: str) -> tuple[list[tuple], int]:
+    """The first EXAMPLES (row, value) of the rows whose `column` is not `value` (an SQL expression), and how
+    many there are in all."""
+    outside = f"{quoted(column)} IS DISTINCT FROM {value}"
+    with working(table) as work:
+        total = work.con.execute(f"SELECT count(*) FROM data WHERE {outside}").fetchall()[0][0]
+        rows = work.con.execute(f"SELECT {ROW}, {quoted(column)} FROM data WHERE {outside} ORDER BY {ROW} "
+                                f"LIMIT {EXAMPLES}").fetchall()
+    return rows, total
+
+
+def _counted(problems: list[Problem], total: int) -> tuple[list[Problem], list[tuple[Problem, int]]]:
+    return problems, [(problems[-1], total - len(problems))] if total > len(problems) and problems else []
+
+
 def check_partition(table: WorkTable | pa.Table, column: str, partition: str) -> tuple[list[Problem], list[tuple[Problem, int]]]:
     """Rows outside the fiscal year being processed: a file for one year must not touch another.
     A year the portal has no partition for (before the first, after next year) is named as such."""
     keys = fiscal_years()
-    outside = f"{quoted(column)} IS DISTINCT FROM {int(partition)}"
-    with working(table) as work:
-        total = work.con.execute(f"SELECT count(*) FROM data WHERE {outside}").fetchall()[0][0]
-        rows = work.con.execute(f"SELECT {ROW}, {quoted(column)} FROM data WHERE {outside} ORDER BY {ROW} LIMIT 200"
-                                ).fetchall()
+    rows, total = _outside(table, column, str(int(partition)))
     problems = []
     for row, year in rows:
         note = f"This run processes fiscal year {partition}, but this row is for {year}; send one file per year."
@@ -186,26 +200,19 @@ def check_partition(table: WorkTable | pa.Table, column: str, partition: str) ->
             note_id += f" Tahun anggaran yang dapat diterbitkan: {keys[0]}–{keys[-1]}; periksa tahunnya."
         problems.append(Problem(type="partition-mismatch", row=row, field=column,
                                 value=None if year is None else str(year), note=note, note_id=note_id))
-    overflow = [(problems[-1], total - len(problems))] if total > len(problems) and problems else []
-    return problems, overflow
+    return _counted(problems, total)
 
 
 def check_region(table: WorkTable | pa.Table, region: str) -> tuple[list[Problem], list[tuple[Problem, int]]]:
     """Rows for another region than the one being processed: a run for one region replaces that region's rows
     only, so a file holding another region's rows is refused, row by row, never published under one label."""
-    column = quoted(REGION_FIELD)
-    outside = f"{column} IS DISTINCT FROM '{region.replace(chr(39), chr(39) * 2)}'"
-    with working(table) as work:
-        total = work.con.execute(f"SELECT count(*) FROM data WHERE {outside}").fetchall()[0][0]
-        rows = work.con.execute(f"SELECT {ROW}, {column} FROM data WHERE {outside} ORDER BY {ROW} LIMIT 200").fetchall()
-    problems = [Problem(type="partition-mismatch", row=row, field=REGION_FIELD, value=code,
-                        note=f"This run processes region {region}, but this row is for {code or 'no region'}; "
-                             "send one file per region.",
-                        note_id=f"Proses ini untuk wilayah {region}, tetapi baris ini untuk "
-                                f"{code or 'wilayah kosong'}; kirim satu berkas per wilayah.")
-                for row, code in rows]
-    overflow = [(problems[-1], total - len(problems))] if total > len(problems) and problems else []
-    return problems, overflow
+    rows, total = _outside(table, REGION_FIELD, literal(region))
+    return _counted([Problem(type="partition-mismatch", row=row, field=REGION_FIELD, value=code,
+                             note=f"This run processes region {region}, but this row is for {code or 'no region'}; "
+                                  "send one file per region.",
+                             note_id=f"Proses ini untuk wilayah {region}, tetapi baris ini untuk "
+                                     f"{code or 'wilayah kosong'}; kirim satu berkas per wilayah.")
+                     for row, code in rows], total)
 
 
 def clean_table(checked: Checked) -> pa.Table:

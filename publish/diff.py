@@ -23,6 +23,7 @@ import duckdb
 from publish import writers
 from publish.declarations import Declaration
 from publish.vocabulary import load_accounts
+from publish.worktable import literal, quoted
 
 KEEP_ROWS = 500  # rows of each kind listed in changes.json; changes.csv lists all, counts are always exact
 
@@ -44,23 +45,14 @@ TOTALS_COLUMNS = ["comparison", "breakdown", "account", "group", "label", "perio
 SCHEMA_ATTRIBUTES = ("type", "format", "title", "constraints")
 
 
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _lit(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _connect(con: duckdb.DuckDBPyConnection, old: str | None, new: str,
              declaration: Declaration) -> duckdb.DuckDBPyConnection:
     """Views old_t and new_t over the declared columns of two relations in `con`; a first release (`old` None)
     is compared with an empty relation, so every row is `added`."""
-    cols = ", ".join(_q(n) for n in declaration.field_names)
-    con.execute(f"CREATE OR REPLACE TEMP VIEW new_t AS SELECT {cols} FROM {_q(new)}")
+    cols = ", ".join(quoted(n) for n in declaration.field_names)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW new_t AS SELECT {cols} FROM {quoted(new)}")
     con.execute(f"CREATE OR REPLACE TEMP VIEW old_t AS SELECT {cols} FROM "
-                + (_q(old) if old is not None else f"{_q(new)} WHERE FALSE"))
+                + (quoted(old) if old is not None else f"{quoted(new)} WHERE FALSE"))
     return con
 
 
@@ -73,8 +65,8 @@ def _floating(con: duckdb.DuckDBPyConnection, relation: str) -> set[str]:
 def _sql_parts(declaration: Declaration) -> tuple[list[str], list[str], str, str]:
     key = declaration.primary_key
     others = [n for n in declaration.field_names if n not in key]
-    on = " AND ".join(f"o.{_q(k)} IS NOT DISTINCT FROM n.{_q(k)}" for k in key)
-    differs = " OR ".join(f"o.{_q(c)} IS DISTINCT FROM n.{_q(c)}" for c in others) or "FALSE"
+    on = " AND ".join(f"o.{quoted(k)} IS NOT DISTINCT FROM n.{quoted(k)}" for k in key)
+    differs = " OR ".join(f"o.{quoted(c)} IS DISTINCT FROM n.{quoted(c)}" for c in others) or "FALSE"
     return key, others, on, differs
 
 
@@ -83,8 +75,8 @@ def diff_tables(con: duckdb.DuckDBPyConnection, old: str | None, new: str, decla
     first KEEP_ROWS rows of each kind with their changed cells. The complete list is written by `changes_csv`."""
     key, others, on, differs = _sql_parts(declaration)
     con = _connect(con, old, new, declaration)
-    key_new = ", ".join(f"n.{_q(k)}" for k in key)
-    key_old = ", ".join(f"o.{_q(k)}" for k in key)
+    key_new = ", ".join(f"n.{quoted(k)}" for k in key)
+    key_old = ", ".join(f"o.{quoted(k)}" for k in key)
     counts = con.execute(f"""
         SELECT count(*) FILTER (WHERE o_present IS NULL),
                count(*) FILTER (WHERE n_present IS NULL),
@@ -100,7 +92,7 @@ def diff_tables(con: duckdb.DuckDBPyConnection, old: str | None, new: str, decla
     rows += [{"change": "removed", "key": dict(zip(key, map(_text, r)))} for r in removed]
     changed = []
     if others:
-        pairs = ", ".join(f"o.{_q(c)} AS {_q('old_' + c)}, n.{_q(c)} AS {_q('new_' + c)}" for c in others)
+        pairs = ", ".join(f"o.{quoted(c)} AS {quoted('old_' + c)}, n.{quoted(c)} AS {quoted('new_' + c)}" for c in others)
         changed = con.execute(f"SELECT {key_new}, {pairs} FROM old_t o JOIN new_t n ON {on} WHERE {differs} "
                               f"ORDER BY ALL LIMIT {KEEP_ROWS}").fetchall()
         for r in changed:
@@ -134,9 +126,9 @@ def changes_csv(con: duckdb.DuckDBPyConnection, old: str | None, new: str, decla
     so a change of a million rows never passes through Python lists."""
     key, others, on, differs = _sql_parts(declaration)
     con = _connect(con, old, new, declaration)
-    keys_n = ", ".join(f"n.{_q(k)} AS {_q(k)}" for k in key)
-    keys_o = ", ".join(f"o.{_q(k)} AS {_q(k)}" for k in key)
-    keys = ", ".join(_q(k) for k in key)
+    keys_n = ", ".join(f"n.{quoted(k)} AS {quoted(k)}" for k in key)
+    keys_o = ", ".join(f"o.{quoted(k)} AS {quoted(k)}" for k in key)
+    keys = ", ".join(quoted(k) for k in key)
     empty = "NULL::VARCHAR AS field, NULL::VARCHAR AS old, NULL::VARCHAR AS new, 0 AS _pos"
     parts = [f"SELECT 1 AS _kind, 'added' AS change, {keys_n}, {empty} "
              f"FROM new_t n WHERE NOT EXISTS (SELECT 1 FROM old_t o WHERE {on})",
@@ -144,15 +136,15 @@ def changes_csv(con: duckdb.DuckDBPyConnection, old: str | None, new: str, decla
     if others:
         floating = _floating(con, "new_t")
         cells = ", ".join(
-            f"{{'pos': {i}, 'field': {_lit(c)}, 'old': {_as_varchar('o.' + _q(c), c in floating)}, "
-            f"'new': {_as_varchar('n.' + _q(c), c in floating)}, "
-            f"'differs': o.{_q(c)} IS DISTINCT FROM n.{_q(c)}}}" for i, c in enumerate(others))
+            f"{{'pos': {i}, 'field': {literal(c)}, 'old': {_as_varchar('o.' + quoted(c), c in floating)}, "
+            f"'new': {_as_varchar('n.' + quoted(c), c in floating)}, "
+            f"'differs': o.{quoted(c)} IS DISTINCT FROM n.{quoted(c)}}}" for i, c in enumerate(others))
         parts.append(f"SELECT 3, 'changed', {keys}, cell['field'], cell['old'], cell['new'], cell['pos'] FROM "
                      f"(SELECT {keys_n}, unnest([{cells}]) AS cell FROM old_t o JOIN new_t n ON {on} WHERE {differs}) "
                      f"WHERE cell['differs']")
     union = "\nUNION ALL\n".join(parts)
     query = (f"SELECT change, {keys}, field, old, new FROM ({union}) ORDER BY _kind, {keys}, _pos")
-    con.execute(f"COPY ({query}) TO {_lit(str(path))} (FORMAT csv, HEADER, NEW_LINE '\r\n')")
+    con.execute(f"COPY ({query}) TO {literal(str(path))} (FORMAT csv, HEADER, NEW_LINE '\r\n')")
 
 
 def totals(con: duckdb.DuckDBPyConnection, old: str | None, new: str, declaration: Declaration) -> dict | None:
@@ -169,14 +161,14 @@ def totals(con: duckdb.DuckDBPyConnection, old: str | None, new: str, declaratio
     account = spec.get("account", "NULL")
     out = {"measure": measure, "period": period, "stage": stage, "account": spec.get("account"), "groups": {}}
     slice_cols = [c for c in (period, stage) if c]
-    slice_sql = ", ".join(_q(c) for c in slice_cols)
+    slice_sql = ", ".join(quoted(c) for c in slice_cols)
     for name, expr in spec["groups"].items():
         label = spec.get("labels", {}).get(name)
         label_sql = f", any_value({label}) AS label" if label else ", NULL AS label"
 
         def grouped(table: str) -> dict:
             rows = con.execute(f"SELECT {slice_sql}, ({account}) AS acct, ({expr}) AS grp{label_sql}, "
-                               f"sum({_q(measure)}) FROM {table} WHERE {leaf} GROUP BY ALL").fetchall()
+                               f"sum({quoted(measure)}) FROM {table} WHERE {leaf} GROUP BY ALL").fetchall()
             return {tuple(r[:len(slice_cols) + 2]): (r[-2], r[-1]) for r in rows}
 
         after = grouped("new_t")
@@ -200,7 +192,7 @@ def stage_movement(con, spec: dict) -> list[dict]:
     measure, period, stage, order = spec["measure"], spec["period"], spec["stage"], spec["stageOrder"]
     leaf = spec.get("where", "TRUE")
     account = spec.get("account", "NULL")
-    present = con.execute(f"SELECT DISTINCT {_q(period)}, {_q(stage)} FROM new_t ORDER BY 1").fetchall()
+    present = con.execute(f"SELECT DISTINCT {quoted(period)}, {quoted(stage)} FROM new_t ORDER BY 1").fetchall()
     by_period: dict = {}
     for p, s in present:
         by_period.setdefault(p, set()).add(s)
@@ -212,10 +204,10 @@ def stage_movement(con, spec: dict) -> list[dict]:
                 label = spec.get("labels", {}).get(name)
                 rows = con.execute(
                     f"SELECT ({account}) AS acct, ({expr}) AS grp, "
-                    f"sum({_q(measure)}) FILTER (WHERE {_q(stage)} = ?) AS a, "
-                    f"sum({_q(measure)}) FILTER (WHERE {_q(stage)} = ?) AS b, "
+                    f"sum({quoted(measure)}) FILTER (WHERE {quoted(stage)} = ?) AS a, "
+                    f"sum({quoted(measure)}) FILTER (WHERE {quoted(stage)} = ?) AS b, "
                     f"{f'any_value({label})' if label else 'NULL'} AS label FROM new_t "
-                    f"WHERE {_q(stage)} IN (?, ?) AND {_q(period)} = ? AND {leaf} GROUP BY 1, 2 ORDER BY 1, 2",
+                    f"WHERE {quoted(stage)} IN (?, ?) AND {quoted(period)} = ? AND {leaf} GROUP BY 1, 2 ORDER BY 1, 2",
                     [prev, cur, prev, cur, p]).fetchall()
                 result.append({"period": p, "from": prev, "to": cur, "group": name,
                                "rows": [{"account": acct, "group": g, "label": lab, "before": a, "after": b,

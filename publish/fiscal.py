@@ -20,6 +20,7 @@ import pyarrow.csv as pacsv
 
 from publish.declarations import Declaration
 from publish.tally import Tally
+from publish.worktable import literal
 
 MAPPING = "fiscal.json"
 SPEC = "https://specs.frictionlessdata.io/fiscal-data-package/"
@@ -47,10 +48,6 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _text(value: str) -> str:
-    return "'" + str(value).replace("'", "''") + "'"
-
-
 def _check(declaration: Declaration, spec: dict) -> None:
     names = set(declaration.field_names)
     used = [spec["year"], spec["stage"], spec["lines"]["column"], spec["direction"]["column"], *spec["lineKey"]]
@@ -71,8 +68,8 @@ def _direction(spec: dict) -> str:
     col = _ident(spec["direction"]["column"])
     cases = []
     for prefix, direction in sorted(spec["direction"]["prefixes"].items(), key=lambda kv: -len(kv[0])):
-        cases.append(f"WHEN {col} = {_text(prefix)} OR starts_with({col}, {_text(prefix + '.')}) "
-                     f"THEN {_text(direction)}")
+        cases.append(f"WHEN {col} = {literal(prefix)} OR starts_with({col}, {literal(prefix + '.')}) "
+                     f"THEN {literal(direction)}")
     return "CASE " + " ".join(cases) + " END"
 
 
@@ -90,10 +87,10 @@ def _query(spec: dict, source: str = "t") -> tuple[str, list[str]]:
     parts = []
     for order, p in enumerate(spec["phases"]):
         measure = _ident(p["measure"])
-        ranks = " ".join(f"WHEN {_text(s)} THEN {i}" for i, s in enumerate(p["stages"]))
-        stages = ", ".join(_text(s) for s in p["stages"])
+        ranks = " ".join(f"WHEN {literal(s)} THEN {i}" for i, s in enumerate(p["stages"]))
+        stages = ", ".join(literal(s) for s in p["stages"])
         parts.append(
-            f"SELECT {order} AS _order, {_text(p['phase'])} AS phase, {_text(p['label']['id'])} AS phase_label, "
+            f"SELECT {order} AS _order, {literal(p['phase'])} AS phase, {literal(p['label']['id'])} AS phase_label, "
             f"* EXCLUDE (_rank, _top) FROM ("
             f" SELECT *, max(_rank) OVER (PARTITION BY {year}) AS _top FROM ("
             f"  SELECT *, CASE {stage} {ranks} END AS _rank, {measure} AS _amount FROM lines"

@@ -16,16 +16,12 @@ import pyarrow.parquet as pq
 
 from publish import writers
 from publish.declarations import Declaration
-from publish.worktable import BATCH_ROWS, ROW, WorkTable, quoted
+from publish.worktable import BATCH_ROWS, ROW, WorkTable, literal, quoted
 
 ORDER = "__ord"  # a row's place before sorting: its row in the file, or its row in the previous release
 RELATIONS = ("old_t", "new_t", "inc", "prev", "merged", "old_text", "new_text")  # dependent views first
 DUCK_TYPES = {pa.int64(): "BIGINT", pa.float64(): "DOUBLE", pa.date32(): "DATE", pa.bool_(): "BOOLEAN",
               pa.string(): "VARCHAR"}
-
-
-def _lit(text: str) -> str:
-    return "'" + str(text).replace("'", "''") + "'"
 
 
 def columns(declaration: Declaration, alias: str = "") -> str:
@@ -80,7 +76,7 @@ def carry_over(work: WorkTable, old: Path | None, declaration: Declaration) -> t
     have = parquet.schema_arrow
     if all(f.name in have.names and have.field(f.name).type == f.type for f in schema):
         work.con.execute(f"CREATE VIEW prev AS SELECT {columns(declaration)}, file_row_number + 1 AS {ORDER} "
-                         f"FROM read_parquet({_lit(old)}, file_row_number = true)")
+                         f"FROM read_parquet({literal(old)}, file_row_number = true)")
         return True, None
     target = pa.schema(list(schema) + [pa.field(ORDER, pa.int64())])
     work.create(target, "prev")

@@ -26,7 +26,7 @@ from publish.issued import read_issued, record_issued
 from publish.manifest import MANIFEST, RELEASE, RENDERED, check_version, write_manifest
 from publish.progress import step
 from publish.workspace import REPO_ROOT, Workspace
-from publish.worktable import WorkTable, quoted
+from publish.worktable import WorkTable, literal, quoted
 
 WRITE_STEPS = 4  # data.csv; the other data files; the diff; the manifest (progress is told in these steps)
 INDEX = "releases.json"
@@ -243,7 +243,7 @@ def _write_data(stage: Path, work: WorkTable, rows: int, content: str, declarati
                 _same_file(stage / "data.parquet", pq_path)
                 hashed[csv_path.name], hashed[pq_path.name] = content, hashed["data.parquet"]
             else:
-                lit = "'" + str(year).replace("'", "''") + "'"
+                lit = literal(year)
                 hashed[csv_path.name] = writers.write_csv(work.reader(f"{every} WHERE {column} = {lit}"), csv_path,
                                                           schema)
                 hashed[pq_path.name] = writers.write_parquet(work.reader(f"{every} WHERE {column} = {lit}"),

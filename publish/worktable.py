@@ -63,7 +63,13 @@ def _release(con: duckdb.DuckDBPyConnection, folder: Path | None) -> None:
 
 
 def quoted(name: str) -> str:
+    """An SQL identifier: a column name from a declaration, whatever characters it holds."""
     return '"' + str(name).replace('"', '""') + '"'
+
+
+def literal(text) -> str:
+    """An SQL string literal of a value's text (a code, a year, a label from the data)."""
+    return "'" + str(text).replace("'", "''") + "'"
 
 
 class WorkTable:

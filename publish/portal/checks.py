@@ -6,17 +6,14 @@ from __future__ import annotations
 
 from publish.portal import data
 from publish.portal.context import DatasetInfo, ReleaseInfo, Site
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+from publish.worktable import quoted
 
 
 def _rows_per_slice(rel: ReleaseInfo, keys: list[str]) -> dict[tuple, int]:
     path = rel.folder / "data.parquet"
     if not keys or not path.is_file():
         return {}
-    cols = ", ".join(_q(k) for k in keys)
+    cols = ", ".join(quoted(k) for k in keys)
     rows = data.query(path, f"SELECT {cols}, count(*) AS n FROM t GROUP BY ALL")
     return {tuple(r[k] for k in keys): r["n"] for r in rows}
 
