@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from publish.report import Problem
+from publish.workbook import column_letter
 from publish.worktable import ROW
 
 if TYPE_CHECKING:  # grid.py names columns with column_letter from here
@@ -14,15 +15,6 @@ if TYPE_CHECKING:  # grid.py names columns with column_letter from here
 
 
 __all__ = ["ROW", "Sheet", "column_letter"]  # ROW: the source row number, kept beside the data for reports
-
-
-def column_letter(index: int) -> str:
-    """1 -> A, 27 -> AA: how a spreadsheet names the column at a 1-based position."""
-    letters = ""
-    while index > 0:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 @dataclass

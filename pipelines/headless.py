@@ -51,9 +51,9 @@ class Runner:
             selection += ["preview"] + (["portal"] if self.workspace.config.promotes_automatically else [])
         config = {"file": file, "sha256": sha256, "confirm": confirm}
         if year is not None:
-            add_year(self.instance, dataset, year)
-        if region is not None and not self.instance.has_dynamic_partition(regions_name(dataset), region):
-            self.instance.add_dynamic_partitions(regions_name(dataset), [region])
+            add_partitions(self.instance, years_name(dataset), [year])
+        if region is not None:
+            add_partitions(self.instance, regions_name(dataset), [region])
         key = partition_key(region is not None, year, region)
         return self.defs.resolve_job_def(job_name(dataset)).execute_in_process(
             run_config={"ops": {op_name(dataset): {"config": config}}, **QUIET},
@@ -75,10 +75,11 @@ class Runner:
             run_config=QUIET, instance=self.instance, raise_on_error=False, tags=process_tags())
 
 
-def add_year(instance: dg.DagsterInstance, dataset: str, year: str) -> None:
-    """Make a fiscal year a partition of the dataset before a run for it (the sensor does the same)."""
-    if not instance.has_dynamic_partition(years_name(dataset), year):
-        instance.add_dynamic_partitions(years_name(dataset), [year])
+def add_partitions(instance: dg.DagsterInstance, name: str, keys: list[str]) -> None:
+    """Make fiscal years (or regions) partitions of a dataset before a run for them, as the sensor does."""
+    new = [k for k in keys if not instance.has_dynamic_partition(name, k)]
+    if new:
+        instance.add_dynamic_partitions(name, new)
 
 
 @dataclass
@@ -277,12 +278,11 @@ def submit_backfill(runner: Runner, dataset: str, years: list[str]) -> str:
     from dagster._core.utils import make_new_backfill_id  # noqa: PLC0415 - lazy: Dagster internals
 
     keys = [dg.AssetKey([dataset, stage]) for stage in ("raw", "clean", "release")]
-    for year in years:
-        add_year(runner.instance, dataset, year)
+    add_partitions(runner.instance, years_name(dataset), years)
     names = years
     regions = regions_of(runner.workspace, dataset)
     if regions:  # a dataset split by region: every listed region's years (a region without files runs empty)
-        runner.instance.add_dynamic_partitions(regions_name(dataset), regions)
+        add_partitions(runner.instance, regions_name(dataset), regions)
         names = [partition_key(True, year, region) for region in regions for year in years]
     backfill = PartitionBackfill.from_asset_partitions(
         backfill_id=make_new_backfill_id(), asset_graph=runner.defs.resolve_asset_graph(), partition_names=names,

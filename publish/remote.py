@@ -24,7 +24,7 @@ from pathlib import Path
 
 import fsspec
 
-from publish.files import pid_alive
+from publish.files import pid_alive, sha256_file
 from publish.manifest import MANIFEST, RELEASE, RENDERED
 from publish.releases import INDEX, LATEST, WITHDRAWN, is_version
 from publish.verify import Verification, verify_all
@@ -202,8 +202,7 @@ def _download(fs, root: str, into: Path, url: str) -> list[str]:
 
 
 def _tree(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in folder.rglob("*") if p.is_file()}
+    return {p.relative_to(folder).as_posix(): sha256_file(p) for p in folder.rglob("*") if p.is_file()}
 
 
 def _relabel(item: str, prefixes: dict[str, str]) -> str:

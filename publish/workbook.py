@@ -80,13 +80,13 @@ def _date(value, ref: str) -> str:
     return f'<c r="{ref}" s="{DATE}"><v>{(value - EPOCH).days}</v></c>'
 
 
-def _letters(n: int) -> str:
-    """Column n (1-based) as Excel names it: 1 -> A, 27 -> AA."""
-    out = ""
-    while n:
-        n, rest = divmod(n - 1, 26)
-        out = chr(65 + rest) + out
-    return out
+def column_letter(index: int) -> str:
+    """1 -> A, 27 -> AA: how a spreadsheet names the column at a 1-based position."""
+    letters = ""
+    while index > 0:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _writer(kind: pa.DataType):
@@ -103,7 +103,7 @@ def _writer(kind: pa.DataType):
 
 def _sheet_start(names: list[str], widths: list[int]) -> str:
     cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(widths, 1))
-    header = "".join(f'<c r="{_letters(i)}1" t="inlineStr" s="{BOLD}"><is><t>{_text(n)}</t></is></c>'
+    header = "".join(f'<c r="{column_letter(i)}1" t="inlineStr" s="{BOLD}"><is><t>{_text(n)}</t></is></c>'
                      for i, n in enumerate(names, 1))
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}">'
             '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
@@ -134,7 +134,7 @@ def _data_sheets(archive: zipfile.ZipFile, rows: pa.Table | pa.RecordBatchReader
     """Write the data sheets, batch by batch; returns their names."""
     names, widths = rows.schema.names, _widths(rows.schema)
     writers = [_writer(f.type) for f in rows.schema]
-    letters = [_letters(i) for i in range(1, len(names) + 1)]
+    letters = [column_letter(i) for i in range(1, len(names) + 1)]
     sheets: list[str] = []
     stream, used = None, rows_per_sheet
 
@@ -193,7 +193,7 @@ def _about_sheet(declaration: Declaration, about: dict) -> str:
         style = f' s="{BOLD}"' if bold else ""
         return f'<c r="{ref}" t="inlineStr"{style}><is><t xml:space="preserve">{_text(str(text))}</t></is></c>'
 
-    body = "".join(f'<row r="{i}">' + "".join(cell(v, i - 1 in strong, f"{_letters(j)}{i}") for j, v in enumerate(r, 1))
+    body = "".join(f'<row r="{i}">' + "".join(cell(v, i - 1 in strong, f"{column_letter(j)}{i}") for j, v in enumerate(r, 1))
                    + "</row>" for i, r in enumerate(rows, 1))
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}">'
             '<cols><col min="1" max="1" width="30" customWidth="1"/><col min="2" max="5" width="40" customWidth="1"/>'

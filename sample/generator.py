@@ -50,7 +50,7 @@ def wilayah_csv(rng: random.Random) -> bytes:
         rows.append([kec, nama, "Kecamatan", data.KODE_WILAYAH])
         rows += [[f"{kec}.{1001 + i}", names.pop(), "Kelurahan", kec] for i in range(kelurahan)]
         rows += [[f"{kec}.{2001 + i}", names.pop(), "Desa", kec] for i in range(desa)]
-    return _csv(rows, ",").encode("utf-8-sig")
+    return csv_text(rows, ",").encode("utf-8-sig")
 
 
 # --- peraturan -------------------------------------------------------------------------------
@@ -128,10 +128,11 @@ def kinerja_csv(budget: tuple[dict, dict]) -> bytes:
             capaian = round(real / target * 100, 2)
             rows.append(["2024", data.KODE_WILAYAH, kode, nama_skpd[kode], kode_ind, uraian, satuan,
                          angka_id(target), angka_id(real), angka_id(capaian, 2)])
-    return _csv(rows, ";").encode("cp1252")
+    return csv_text(rows, ";").encode("cp1252")
 
 
-def _csv(rows: list[list], delimiter: str) -> str:
+def csv_text(rows: list[list], delimiter: str) -> str:
+    """Rows as CSV text with CRLF line ends, as spreadsheet programs export them."""
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
     return buffer.getvalue()

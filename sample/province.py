@@ -3,8 +3,6 @@ and performance data by region, and each region sends its own budget files (pyth
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import random
 import shutil
@@ -12,7 +10,7 @@ from pathlib import Path
 
 from sample import tables as data
 from sample.budget import budgets
-from sample.generator import peraturan_json
+from sample.generator import csv_text, peraturan_json
 from sample.workbook import klasifikasi, nama_rekening
 
 # Fictional: Jawa Barat's kabupaten codes stop at 32.18 and its kota codes at 32.79.
@@ -60,7 +58,7 @@ def wilayah_csv() -> bytes:
     rows = [["Kode Wilayah", "Nama Wilayah", "Tingkat", "Kode Induk"],
             [data.KODE_PROVINSI, data.NAMA_PROVINSI, "Provinsi", ""]]
     rows += [[kode, nama.upper(), tingkat, data.KODE_PROVINSI] for kode, nama, tingkat in REGIONS]
-    return _csv(rows).encode("utf-8")
+    return csv_text(rows, ",").encode("utf-8")
 
 
 def apbd_csv(kode: str, berkas: dict, anggaran: dict, realisasi: dict) -> bytes:
@@ -73,7 +71,7 @@ def apbd_csv(kode: str, berkas: dict, anggaran: dict, realisasi: dict) -> bytes:
     for (skpd, sub, rek), pagu in anggaran.items():
         rows.append([berkas["tahun"], berkas["tahap"], kode, skpd, nama_skpd[skpd], *klasifikasi(sub), rek,
                      nama_rekening(rek), pagu, realisasi.get((skpd, sub, rek), ""), posisi, basis])
-    return _csv(rows).encode("utf-8")
+    return csv_text(rows, ",").encode("utf-8")
 
 
 def region_files(inbox: Path, kode: str, stems: tuple[str, ...] | None = None, later: str | None = None) -> list[Path]:
@@ -118,9 +116,3 @@ def generate_province(root: Path, with_inbox: bool = True) -> list[Path]:
     for kode, _, _ in REGIONS:
         files += region_files(root / "inbox", kode)
     return files
-
-
-def _csv(rows: list[list]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
-    return buffer.getvalue()

@@ -56,8 +56,3 @@ def slices(site: Site, d: DatasetInfo, rel: ReleaseInfo) -> list[dict]:
                     "report": summary(checker.validation) if checker and checker.validation else None})
     site.cache[key] = out
     return out
-
-
-def own(rel: ReleaseInfo) -> dict:
-    """The report of the file this version itself was built from."""
-    return summary(rel.validation)

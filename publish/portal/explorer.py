@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from publish.portal import regulations
-from publish.portal.budget import ACCOUNTS, LEVELS, Budget, Group, Stage
+from publish.portal.budget import ACCOUNTS, DRILL, LEVELS, Budget, Group, Stage
 from publish.portal.context import Site
 from publish.portal.realisation import merged
 from publish.portal.regional import region_table
@@ -65,7 +65,7 @@ def _routable(code: str | None) -> bool:
 
 
 def _links(st: Stage, level: str, groups: list[Group]) -> dict:
-    if level not in ("urusan", "program", "kegiatan", "skpd"):
+    if level not in DRILL:
         return {}
     return {g.code: st.page(level, g.code) for g in groups if _routable(g.code)}
 

@@ -94,8 +94,6 @@ def compact(value, lang: str, digits: int = 3) -> str:
 # Short scale words for narrow table cells, as Indonesian and English readers abbreviate them.
 SHORT = {"id": {10**12: "T", 10**9: "M", 10**6: "jt", 10**3: "rb"},
          "en": {10**12: "tn", 10**9: "bn", 10**6: "m", 10**3: "k"}}
-SHORT_TITLE = {"id": {"T": "triliun", "M": "miliar", "jt": "juta", "rb": "ribu"},
-               "en": {"tn": "trillion", "bn": "billion", "m": "million", "k": "thousand"}}
 
 
 def short(value, lang: str, digits: int = 3) -> str:

@@ -46,11 +46,6 @@ class Realisation:
         return self.reported > 0
 
     @property
-    def complete(self) -> bool:
-        """Every line reports a realised amount."""
-        return self.reported == self.lines
-
-    @property
     def rate(self) -> float | None:
         """Realised over the budget of the lines that report: what was spent (or collected) where it is known."""
         return _pct(self.realised, self.planned_reported)
@@ -64,13 +59,6 @@ class Realisation:
     def cover(self) -> float | None:
         """Share of the budget (in rupiah) whose lines report a realised amount."""
         return _pct(self.planned_reported, self.planned) if self.reports else None
-
-    @property
-    def cover_lines(self) -> float | None:
-        return _pct(self.reported, self.lines) if self.reports else None
-
-    def share_of(self, whole: Realisation) -> float | None:
-        return _pct(self.planned, whole.planned)
 
 
 def merged(groups: list[Realisation]) -> Realisation:

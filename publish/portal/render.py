@@ -16,8 +16,8 @@ from publish.portal import csp, formatting
 from publish.portal.context import Site
 from publish.portal.glossary import ROUTE as GLOSSARY
 from publish.portal.glossary import terms
-from publish.portal.i18n import DEFAULT, LANGS, NAMES, TEXT, pick, translator
-from publish.portal.urls import Links, localized, page_file, slug
+from publish.portal.i18n import DEFAULT, LANGS, NAMES, pick, translator
+from publish.portal.urls import Links, localized, page_file, slug, web_link
 
 log = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).parent / "templates"
@@ -91,11 +91,10 @@ class Formatter:
 def marked(lang: str):
     """tm(key, **values): a text in `lang` whose placeholders take markup (figures with their annotations) as it
     is and escape everything else, so a generated sentence can carry <data> elements."""
-    index = LANGS.index(lang)
+    text = translator(lang)
 
     def tm(key: str, **values) -> Markup:
-        pair = TEXT.get(key)
-        return Markup(escape(pair[index] if pair else key)).format(**values)
+        return Markup(escape(text(key))).format(**values)
 
     return tm
 
@@ -103,7 +102,7 @@ def marked(lang: str):
 def external(url) -> bool:
     """A web address another site serves (a document on the JDIH, a licence): shown as a link, never fetched by
     the page itself. Only http(s) addresses become links, so a value such as javascript:... stays text."""
-    return isinstance(url, str) and url.startswith(("https://", "http://")) and " " not in url
+    return web_link(url) is not None and " " not in url  # as the catalogues judge it; a space is no address
 
 
 # In a <script> element the HTML parser ends the element at "</script" and treats "<!--" and "<script" specially
